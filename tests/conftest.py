@@ -1,0 +1,66 @@
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+from redis import Redis
+
+from tests.servers import database_url, drop_databases, test_servers, unique_run_id
+from write.app import create_app
+from write.migrations import upgrade_all
+from write.settings import DOMAINS, WriteSettings
+
+
+@pytest.fixture(scope="session")
+def servers():
+    with test_servers() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def settings(servers) -> Iterator[WriteSettings]:
+    """Settings of this run: its own databases and Redis key prefix, created here and removed at the end."""
+    run = unique_run_id()
+    names = {domain: f"edu_test_{run}_{domain}" for domain in DOMAINS}
+    settings = WriteSettings(
+        env="test",
+        redis_url=servers.redis_url,
+        redis_key_prefix=f"edu-test-{run}:",
+        login_attempts_per_ip=100_000,
+        login_attempts_per_account=100_000,
+        register_attempts_per_ip=100_000,
+        **{f"{domain}_database_url": database_url(servers.postgres_url, name) for domain, name in names.items()},
+    )
+    upgrade_all(settings)
+    yield settings
+    drop_databases(servers.postgres_url, list(names.values()))
+    redis = Redis.from_url(servers.redis_url)
+    for key in redis.scan_iter(match=f"{settings.redis_key_prefix}*"):
+        redis.delete(key)
+    redis.close()
+
+
+async def start_client(settings: WriteSettings) -> tuple[httpx.AsyncClient, object]:
+    app = create_app(settings)
+    lifespan = app.router.lifespan_context(app)
+    await lifespan.__aenter__()
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://command-api")
+    return client, lifespan
+
+
+@pytest.fixture(scope="session")
+async def app_client(settings) -> AsyncIterator[httpx.AsyncClient]:
+    client, lifespan = await start_client(settings)
+    yield client
+    await client.aclose()
+    await lifespan.__aexit__(None, None, None)
+
+
+@pytest.fixture
+def client(app_client) -> httpx.AsyncClient:
+    return app_client
+
+
+@pytest.fixture(scope="session")
+def ctx(app_client):
+    """The command API's own run-time context (databases, Redis, hasher), for arranging and inspecting."""
+    return app_client._transport.app.state.context
