@@ -1,4 +1,4 @@
-from write.notification.models import Base
 from write.migrations import run_migrations
+from write.notification.models import Base
 
 run_migrations(Base.metadata)

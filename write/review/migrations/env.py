@@ -1,4 +1,4 @@
-from write.review.models import Base
 from write.migrations import run_migrations
+from write.review.models import Base
 
 run_migrations(Base.metadata)
