@@ -1,0 +1,109 @@
+"""The ``edu`` command (contract §2), with the same EDU_* settings as the services."""
+
+import asyncio
+
+import typer
+from rich.console import Console
+
+from workers import stack
+
+app = typer.Typer(help="EduPlatform operations.", no_args_is_help=True)
+admin_app = typer.Typer(help="Administrators.", no_args_is_help=True)
+stack_app = typer.Typer(help="The local dev stack (make demo / up / down).", no_args_is_help=True)
+db_app = typer.Typer(help="The write side's databases.", no_args_is_help=True)
+app.add_typer(admin_app, name="admin")
+app.add_typer(stack_app, name="stack")
+app.add_typer(db_app, name="db")
+console = Console()
+
+COMMAND_API = "http://127.0.0.1:8001"
+
+
+@admin_app.command("create")
+def admin_create(
+    email: str,
+    password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True),
+    name: str | None = typer.Option(None, help="Display name (default: the email's local part)."),
+) -> None:
+    """Create an admin, or reset that admin's password (ending all of its sessions)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from write.context import CommandContext
+    from write.errors import DomainError
+    from write.identity.commands import create_or_reset_admin
+    from write.identity.schemas import NewPassword, PersonName
+    from write.settings import get_settings
+
+    try:
+        TypeAdapter(NewPassword).validate_python(password)
+        if name is not None:
+            name = TypeAdapter(PersonName).validate_python(name)
+    except ValidationError as error:
+        console.print(f"[red]Invalid input:[/red] {error.errors()[0]['msg']}")
+        raise typer.Exit(2) from None
+
+    async def create() -> tuple:
+        ctx = CommandContext.build(get_settings())
+        try:
+            return await create_or_reset_admin(ctx, email, password, name)
+        finally:
+            await ctx.close()
+
+    try:
+        user, created = asyncio.run(create())
+    except DomainError as error:
+        console.print(f"[red]{error.message}[/red]")
+        raise typer.Exit(1) from None
+    console.print(f"Admin {user.email} {'created' if created else 'password reset'} (id {user.id}).")
+
+
+@db_app.command("migrate")
+def db_migrate() -> None:
+    """Create the domain databases if needed and apply every migration."""
+    from write.migrations import upgrade_all
+    from write.settings import get_settings
+
+    upgrade_all(get_settings())
+    console.print("Migrations applied.")
+
+
+@stack_app.command("run")
+def stack_run() -> None:
+    """Run the whole stack in the foreground (make demo). Ctrl-C stops everything it started."""
+    raise typer.Exit(stack.run(on_ready=_load_demo_and_announce))
+
+
+@stack_app.command("up")
+def stack_up() -> None:
+    """Start the stack in the background; returns when every service is ready (make up)."""
+    stack.up()
+    _announce()
+
+
+@stack_app.command("down")
+def stack_down() -> None:
+    """Stop the stack and its PostgreSQL and Redis; the data stays in ./.devstack (make down)."""
+    stack.down()
+    console.print("Stack stopped; data kept in ./.devstack.")
+
+
+def _load_demo_and_announce() -> None:
+    from seed.demo import load_demo_data
+
+    if load_demo_data(COMMAND_API):
+        console.print("[stack] demo data loaded")
+    _announce()
+
+
+def _announce() -> None:
+    from seed.demo import DEMO_LOGINS
+
+    console.print("\n[bold green]EduPlatform is ready[/bold green]")
+    console.print(f"  command API  {COMMAND_API}   (docs: {COMMAND_API}/docs)")
+    for login in DEMO_LOGINS:
+        console.print(f"  {login.role:<8} {login.email} / {login.password}")
+    console.print("  (Ctrl-C stops the stack when it runs in the foreground; make down otherwise)\n")
+
+
+if __name__ == "__main__":
+    app()

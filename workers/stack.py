@@ -1,0 +1,169 @@
+"""The local dev stack: private PostgreSQL and Redis under ./.devstack plus every service of the Procfile.
+
+``run`` is the foreground stack (``make demo``: Ctrl-C stops all it started); ``up``/``down`` run the same
+stack in the background for scripts (``make up``/``make down``).
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+from honcho.environ import parse_procfile
+from honcho.manager import Manager
+from honcho.printer import Printer
+
+from workers.devstack import PostgresServer, RedisServer
+from write.migrations import upgrade_all
+from write.settings import WriteSettings
+
+ROOT = Path(__file__).resolve().parent.parent
+PROCFILE = ROOT / "compose" / "Procfile"
+POSTGRES_PORT = 55432
+REDIS_PORT = 56379
+# Each service of the Procfile and the URL that says it is ready.
+READY_URLS = {"command-api": "http://127.0.0.1:8001/health/ready"}
+READY_TIMEOUT_SECONDS = 120
+
+
+def stack_dir() -> Path:
+    return Path(os.environ.get("EDU_DEVSTACK_DIR", ROOT / ".devstack")).resolve()
+
+
+def datastores() -> tuple[PostgresServer, RedisServer]:
+    base = stack_dir()
+    return PostgresServer(base / "postgres", POSTGRES_PORT), RedisServer(base / "redis", REDIS_PORT)
+
+
+def _pid_file() -> Path:
+    return stack_dir() / "stack.pid"
+
+
+def _ready_file() -> Path:
+    return stack_dir() / "stack.ready"
+
+
+def running_pid() -> int | None:
+    try:
+        pid = int(_pid_file().read_text())
+        os.kill(pid, 0)
+        return pid
+    except (FileNotFoundError, ValueError, ProcessLookupError):
+        return None
+
+
+def start_datastores(say: Callable[[str], None]) -> None:
+    postgres, redis = datastores()
+    say(f"PostgreSQL on 127.0.0.1:{POSTGRES_PORT}, Redis on 127.0.0.1:{REDIS_PORT} (data in {stack_dir()})")
+    postgres.start()
+    redis.start()
+    say("Applying migrations")
+    upgrade_all(WriteSettings())
+
+
+def stop_datastores() -> None:
+    for server in datastores():
+        server.stop()
+
+
+def unready_services() -> list[str]:
+    unready = []
+    for name, url in READY_URLS.items():
+        try:
+            if httpx.get(url, timeout=2).status_code != 200:
+                unready.append(name)
+        except httpx.HTTPError:
+            unready.append(name)
+    return unready
+
+
+def wait_until_ready(deadline: float, alive: Callable[[], bool]) -> bool:
+    while time.monotonic() < deadline and alive():
+        if not unready_services():
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def run(on_ready: Callable[[], None]) -> int:
+    """Runs the whole stack in the foreground until Ctrl-C or SIGTERM; returns the exit code."""
+    if running_pid() not in (None, os.getpid()):
+        raise SystemExit("The stack is already running (make down stops it).")
+    stack_dir().mkdir(parents=True, exist_ok=True)
+    _pid_file().write_text(str(os.getpid()))
+    _ready_file().unlink(missing_ok=True)
+    manager = Manager(Printer(sys.stdout))
+    try:
+        start_datastores(lambda line: print(f"[stack] {line}", flush=True))
+        environment = {**os.environ, "PYTHONUNBUFFERED": "1", "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+        for name, command in parse_procfile(PROCFILE.read_text()).processes.items():
+            manager.add_process(name, command, env=environment, cwd=str(ROOT))
+        threading.Thread(target=_announce_when_ready, args=(manager, on_ready), daemon=True).start()
+        manager.loop()
+        return manager.returncode or 0
+    finally:
+        stop_datastores()
+        _ready_file().unlink(missing_ok=True)
+        _pid_file().unlink(missing_ok=True)
+
+
+def _announce_when_ready(manager: Manager, on_ready: Callable[[], None]) -> None:
+    if not wait_until_ready(time.monotonic() + READY_TIMEOUT_SECONDS, lambda: manager.returncode is None):
+        print("[stack] services did not become ready; see the lines above", flush=True)
+        return
+    try:
+        on_ready()
+    except Exception as error:  # shown to the person at the terminal; the services keep running
+        print(f"[stack] start-up step failed: {error}", flush=True)
+        return
+    _ready_file().write_text(str(time.time()))
+
+
+def up() -> None:
+    """Starts the stack in the background and returns once every service is ready (idempotent)."""
+    stack_dir().mkdir(parents=True, exist_ok=True)
+    log_path = stack_dir() / "stack.log"
+    alive: Callable[[], bool] = lambda: running_pid() is not None  # noqa: E731
+    if running_pid() is None:
+        with open(log_path, "ab") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "workers.cli", "stack", "run"],
+                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+            )
+        alive = lambda: process.poll() is None  # noqa: E731
+    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+    while time.monotonic() < deadline and alive():
+        if _ready_file().exists() and not unready_services():
+            return
+        time.sleep(0.5)
+    tail = log_path.read_text(errors="replace")[-3000:] if log_path.exists() else ""
+    raise SystemExit(f"The stack did not become ready. Last lines of {log_path}:\n{tail}")
+
+
+def down() -> None:
+    """Stops the background (or foreground) stack and its datastores; the data stays in ./.devstack."""
+    pid = running_pid()
+    if pid is not None:
+        _signal_stack(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and running_pid() is not None:
+            time.sleep(0.2)
+        if running_pid() is not None:
+            _signal_stack(pid, signal.SIGKILL)
+            _pid_file().unlink(missing_ok=True)
+    stop_datastores()
+
+
+def _signal_stack(pid: int, sig: signal.Signals) -> None:
+    try:
+        if os.getpgid(pid) == pid:  # started by `up` in its own session: signal the whole group
+            os.killpg(pid, sig)
+        else:
+            os.kill(pid, sig)
+    except ProcessLookupError:
+        pass
