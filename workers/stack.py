@@ -100,7 +100,11 @@ def run(on_ready: Callable[[], None]) -> int:
     manager = Manager(Printer(sys.stdout))
     try:
         start_datastores(lambda line: print(f"[stack] {line}", flush=True))
-        environment = {**os.environ, "PYTHONUNBUFFERED": "1", "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+        environment = {
+            **os.environ,
+            "PYTHONUNBUFFERED": "1",
+            "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+        }
         for name, command in parse_procfile(PROCFILE.read_text()).processes.items():
             manager.add_process(name, command, env=environment, cwd=str(ROOT))
         threading.Thread(target=_announce_when_ready, args=(manager, on_ready), daemon=True).start()
@@ -133,7 +137,11 @@ def up() -> None:
         with open(log_path, "ab") as log:
             process = subprocess.Popen(
                 [sys.executable, "-m", "workers.cli", "stack", "run"],
-                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
             )
         alive = lambda: process.poll() is None  # noqa: E731
     deadline = time.monotonic() + READY_TIMEOUT_SECONDS

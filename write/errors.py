@@ -111,6 +111,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and exc.__cause__ is not None:
+            # FastAPI answers a body it cannot decode at all (not UTF-8, nested too deep, a 5000-digit number)
+            # with a bare 400; like malformed JSON, that is invalid input.
+            details = [{"loc": ["body"], "msg": "The body is not valid UTF-8 JSON.", "type": "json_invalid"}]
+            return error_response(422, "validation_failed", "The request is not valid.", details)
         code = _HTTP_CODES.get(exc.status_code, "http_error")
         return error_response(exc.status_code, code, str(exc.detail), headers=exc.headers)
 

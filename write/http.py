@@ -3,6 +3,7 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from write.errors import error_response
@@ -29,7 +30,7 @@ class BodySizeLimit:
             message = await receive()
             received += len(message.get("body", b""))
             if received > self.max_bytes:
-                raise _BodyTooLarge
+                raise _BodyTooLarge(413, f"The body may be at most {self.max_bytes} bytes.")
             return message
 
         try:
@@ -42,8 +43,10 @@ class BodySizeLimit:
         await response(scope, receive, send)
 
 
-class _BodyTooLarge(Exception):
-    pass
+class _BodyTooLarge(StarletteHTTPException):
+    """Raised from ``receive`` once a body without (or with a false) Content-Length grows too large. An
+    HTTPException, because FastAPI turns any other error while reading a body into a 400; this one reaches
+    the error handlers and is answered 413 ``payload_too_large``."""
 
 
 health_router = APIRouter(tags=["health"])

@@ -4,16 +4,17 @@ import enum
 import uuid
 from datetime import UTC, datetime, timedelta
 
+from pydantic import ValidationError
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from write import outbox
 from write.context import CommandContext
-from write.errors import Conflict, NotFound, Unauthenticated
+from write.errors import Conflict, InvalidInput, NotFound, Unauthenticated
 from write.identity import events
 from write.identity.models import RefreshFamily, RefreshToken, User
 from write.identity.models import outbox as identity_outbox
-from write.identity.schemas import RegisterIn, TokenPair
+from write.identity.schemas import AdminIn, RegisterIn, TokenPair
 from write.identity.tokens import new_refresh_token, refresh_token_digest
 
 DOMAIN = "identity"
@@ -54,8 +55,13 @@ def _registered(user: User) -> events.UserRegistered:
 
 async def create_or_reset_admin(ctx: CommandContext, email: str, password: str, name: str | None) -> tuple[User, bool]:
     """``edu admin create``: the only way to make an admin. Returns (admin, created)."""
+    try:
+        body = AdminIn(email=email, password=password, name=name)
+    except ValidationError as error:
+        problem = error.errors()[0]
+        raise InvalidInput(f"{'.'.join(map(str, problem['loc']))}: {problem['msg']}") from None
+    email, password, name = body.email.lower(), body.password, body.name
     password_hash = await ctx.passwords.hash(password)
-    email = email.lower()
     async with ctx.databases.transaction(DOMAIN) as session:
         user = await session.scalar(select(User).where(User.email == email).with_for_update())
         if user is None:

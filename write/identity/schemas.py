@@ -21,21 +21,30 @@ def _password_is_clean(value: str) -> str:
     return value
 
 
+Email = Annotated[EmailStr, Field(max_length=254)]
 NewPassword = Annotated[str, Field(min_length=10, max_length=256), AfterValidator(_password_is_clean)]
 # Logging in with an over-long or odd password is simply a wrong password, never a hashing of 1 MB.
 GivenPassword = Annotated[str, Field(min_length=1, max_length=256), AfterValidator(_password_is_clean)]
 
 
 class RegisterIn(RequestBody):
-    email: EmailStr = Field(max_length=254)
+    email: Email
     password: NewPassword
     name: PersonName
     role: Literal["student", "teacher"]
 
 
 class LoginIn(RequestBody):
-    email: EmailStr = Field(max_length=254)
+    email: Email
     password: GivenPassword
+
+
+class AdminIn(RequestBody):
+    """The input of ``edu admin create``, held to the same rules as a registration."""
+
+    email: Email
+    password: NewPassword
+    name: PersonName | None = None
 
 
 class RefreshIn(RequestBody):
