@@ -43,6 +43,7 @@ def create_app(settings: WriteSettings | None = None) -> FastAPI:
         allow_credentials=True,
         allow_methods=["GET", "POST", "PATCH", "DELETE"],
         allow_headers=["Authorization", "Content-Type"],
+        expose_headers=["Course-Version"],
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app

@@ -11,10 +11,20 @@ from write.errors import Conflict, InvalidInput
 from write.identity.commands import create_or_reset_admin
 
 
+async def all_teachers(client, boss, status: str = "pending", limit: int = 500) -> list[dict]:
+    """Every page of GET /admin/teachers, following next_cursor."""
+    items, params = [], {"status": status, "limit": limit}
+    while True:
+        response = await client.get("/admin/teachers", params=params, headers=boss.headers)
+        assert response.status_code == 200, response.text
+        items += response.json()["items"]
+        if response.json()["next_cursor"] is None:
+            return items
+        params["cursor"] = response.json()["next_cursor"]
+
+
 async def pending_ids(client, boss) -> list[str]:
-    response = await client.get("/admin/teachers", params={"status": "pending"}, headers=boss.headers)
-    assert response.status_code == 200, response.text
-    return [user["id"] for user in response.json()["items"]]
+    return [user["id"] for user in await all_teachers(client, boss)]
 
 
 async def test_pending_teachers_lists_unverified_teachers_and_no_students(client, ctx):
@@ -22,11 +32,8 @@ async def test_pending_teachers_lists_unverified_teachers_and_no_students(client
     student = await sign_up(client, "student")
     boss = await admin(client, ctx)
 
-    response = await client.get("/admin/teachers", params={"status": "pending"}, headers=boss.headers)
+    items = await all_teachers(client, boss)
 
-    assert response.status_code == 200, response.text
-    items = response.json()["items"]
-    assert set(response.json()) == {"items"}
     [listed] = [user for user in items if user["id"] == str(teacher.id)]
     assert listed == {
         "id": str(teacher.id),
@@ -38,6 +45,24 @@ async def test_pending_teachers_lists_unverified_teachers_and_no_students(client
     assert str(student.id) not in [user["id"] for user in items]
     assert str(boss.id) not in [user["id"] for user in items]
     assert all(user["role"] == "teacher" and not user["is_verified"] for user in items)
+
+
+async def test_teacher_pages_have_no_repeats_or_gaps_and_end(client, ctx):
+    for _ in range(5):
+        await sign_up(client, "teacher")
+    boss = await admin(client, ctx)
+
+    whole = await all_teachers(client, boss, limit=500)
+    paged = await all_teachers(client, boss, limit=2)
+
+    assert [user["id"] for user in paged] == [user["id"] for user in whole]
+    assert len({user["id"] for user in paged}) == len(paged) >= 5
+
+
+async def test_a_forged_teacher_cursor_is_422(client, ctx):
+    boss = await admin(client, ctx)
+    response = await client.get("/admin/teachers", params={"cursor": "not-a-cursor"}, headers=boss.headers)
+    assert_error(response, 422, "invalid_cursor")
 
 
 async def test_verify_makes_a_teacher_verified_once(client, ctx):

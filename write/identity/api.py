@@ -1,9 +1,9 @@
 """Identity's routes: /auth/* and /admin/teachers/*."""
 
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from write.identity import commands, queries
 from write.identity.auth import ClientIp, Context, CurrentAdmin, CurrentUser
@@ -45,11 +45,17 @@ async def me(user: CurrentUser) -> UserOut:
 
 @router.get("/admin/teachers", response_model=UserList, tags=["admin"])
 async def list_teachers(
-    ctx: Context, admin: CurrentAdmin, status: Literal["pending", "verified"] = "pending"
+    ctx: Context,
+    admin: CurrentAdmin,
+    status: Literal["pending", "verified"] = "pending",
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> UserList:
-    """Teachers waiting for verification (or already verified), oldest first."""
-    users = await queries.teachers(ctx, verified=status == "verified")
-    return UserList(items=[UserOut.model_validate(u) for u in users])
+    """Teachers waiting for verification (or already verified), oldest first; follow `next_cursor` for more."""
+    after = queries.decode_cursor(cursor) if cursor else None
+    users = await queries.teachers(ctx, verified=status == "verified", limit=limit + 1, after=after)
+    next_cursor = queries.encode_cursor(users[limit - 1]) if len(users) > limit else None
+    return UserList(items=[UserOut.model_validate(u) for u in users[:limit]], next_cursor=next_cursor)
 
 
 @router.post("/admin/teachers/{user_id}/verify", response_model=UserOut, tags=["admin"])

@@ -61,6 +61,7 @@ class UserOut(ResponseBody):
 
 class UserList(ResponseBody):
     items: list[UserOut]
+    next_cursor: str | None = None
 
 
 class TokenPair(ResponseBody):
