@@ -7,10 +7,14 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from write.catalog.api import router as catalog_router
+from write.enrollment.api import router as enrollment_router
 from write.context import CommandContext
 from write.errors import install_error_handlers
 from write.http import BodySizeLimit, health_router
 from write.identity.api import router as identity_router
+from write.notification.api import router as notification_router
+from write.payment.api import router as payment_router
+from write.review.api import router as review_router
 from write.metrics import RequestMetrics
 from write.settings import WriteSettings, get_settings
 
@@ -36,6 +40,10 @@ def create_app(settings: WriteSettings | None = None) -> FastAPI:
     app.include_router(health_router)
     app.include_router(identity_router)
     app.include_router(catalog_router)
+    app.include_router(payment_router)
+    app.include_router(enrollment_router)
+    app.include_router(review_router)
+    app.include_router(notification_router)
     app.add_middleware(RequestMetrics)
     app.add_middleware(
         CORSMiddleware,

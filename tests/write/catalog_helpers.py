@@ -7,6 +7,7 @@ import httpx
 from sqlalchemy import text
 
 from tests.actors import Actor, admin, sign_up
+from tests.errors import assert_error  # noqa: F401 -- re-exported for the catalog tests
 from write.context import CommandContext
 
 COURSE = {
@@ -103,13 +104,3 @@ async def snapshot(ctx: CommandContext, course_id: str | uuid.UUID) -> tuple:
         ),
         await rows(ctx, "SELECT title, status, price FROM courses WHERE id = :id", id=str(course_id)),
     )
-
-
-def assert_error(response: httpx.Response, status: int, code: str | None = None) -> None:
-    """The status, and the contract's error shape: {"error": {"code", "message", "details"?}}."""
-    assert response.status_code == status, f"{response.status_code} != {status}: {response.text}"
-    body = response.json()
-    assert set(body) == {"error"} and {"code", "message"} <= set(body["error"]) <= {"code", "message", "details"}
-    assert isinstance(body["error"]["message"], str) and body["error"]["message"], body
-    if code is not None:
-        assert body["error"]["code"] == code, body
