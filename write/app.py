@@ -7,15 +7,15 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from write.catalog.api import router as catalog_router
-from write.enrollment.api import router as enrollment_router
 from write.context import CommandContext
+from write.enrollment.api import router as enrollment_router
 from write.errors import install_error_handlers
 from write.http import BodySizeLimit, health_router
 from write.identity.api import router as identity_router
+from write.metrics import RequestMetrics
 from write.notification.api import router as notification_router
 from write.payment.api import router as payment_router
 from write.review.api import router as review_router
-from write.metrics import RequestMetrics
 from write.settings import WriteSettings, get_settings
 
 
