@@ -7,6 +7,7 @@ undelivered (``delivered_at IS NULL``) with ``FOR UPDATE SKIP LOCKED``; see docs
 
 import dataclasses
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -57,6 +58,29 @@ class DomainEvent:
             if f.name not in ("aggregate_id", "aggregate_version")
         }
         return to_jsonable_python(fields)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class DeliveredEvent:
+    """An event as its consumers receive it: one outbox row of any domain, without the relay's bookkeeping.
+
+    ``event_id`` is the idempotency key (a redelivered event has the same one); ``payload`` is JSON as stored
+    (UUIDs, datetimes and decimals are strings in it).
+    """
+
+    event_id: uuid.UUID
+    event_type: str
+    aggregate_type: str
+    aggregate_id: uuid.UUID
+    aggregate_version: int | None
+    payload: dict[str, Any]
+    occurred_at: datetime
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> "DeliveredEvent":
+        """From an outbox row: a mapping (``row._mapping``, a dict) or a SQLAlchemy ``Row`` itself."""
+        row = getattr(row, "_mapping", row)
+        return cls(**{field.name: row[field.name] for field in dataclasses.fields(cls)})
 
 
 def outbox_table(metadata: MetaData) -> Table:

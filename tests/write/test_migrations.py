@@ -152,7 +152,7 @@ def test_outbox_insert_notifies_listeners_at_commit_only(domain, migrated):
 
 # --- constraints -------------------------------------------------------------------------------------
 
-STUDENT, OTHER_STUDENT, COURSE = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+STUDENT, OTHER_STUDENT, COURSE, LESSON = uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
 NOW = datetime.now(UTC)
 
 
@@ -170,16 +170,6 @@ def payment(**values: Any) -> Row:
     } | values
 
 
-def course_facts(**values: Any) -> Row:
-    return "course_facts", {
-        "course_id": COURSE,
-        "teacher_id": uuid.uuid4(),
-        "price": Decimal("19.99"),
-        "is_published": True,
-        "version": 3,
-    } | values
-
-
 def enrollment(**values: Any) -> Row:
     return "enrollments", {
         "id": uuid.uuid4(),
@@ -188,6 +178,10 @@ def enrollment(**values: Any) -> Row:
         "payment_id": None,
         "status": "active",
     } | values
+
+
+def progress(enrollment_row: Row, **values: Any) -> Row:
+    return "lesson_progress", {"enrollment_id": enrollment_row[1]["id"], "lesson_id": LESSON} | values
 
 
 def review(**values: Any) -> Row:
@@ -240,6 +234,7 @@ def connect(migrated) -> Iterator[Callable[[str], psycopg.Connection]]:
 
 PAYMENT_ID = uuid.uuid4()
 EVENT_ID = uuid.uuid4()
+ENROLLED, OTHER_ENROLLED = enrollment(), enrollment(student_id=OTHER_STUDENT)
 
 REFUSED = {
     "payment idempotency key reused by the same student": (
@@ -280,38 +275,52 @@ REFUSED = {
     ),
     "enrollment payment used twice": (
         "enrollment",
-        [course_facts(), enrollment(payment_id=PAYMENT_ID)],
+        [enrollment(payment_id=PAYMENT_ID)],
         enrollment(student_id=OTHER_STUDENT, payment_id=PAYMENT_ID),
         errors.UniqueViolation,
         "uq_enrollments_payment_id",
     ),
     "enrollment twice in one course": (
         "enrollment",
-        [course_facts(), enrollment()],
+        [enrollment()],
         enrollment(),
         errors.UniqueViolation,
         "uq_enrollments_student_course",
     ),
-    "enrollment in a course enrollment has not heard of": (
+    "enrollment unknown status": (
         "enrollment",
         [],
-        enrollment(),
-        errors.ForeignKeyViolation,
-        "enrollments_course_id_fkey",
+        enrollment(status="paused"),
+        errors.CheckViolation,
+        "status_known",
     ),
     "enrollment completed without completion time": (
         "enrollment",
-        [course_facts()],
+        [],
         enrollment(status="completed"),
         errors.CheckViolation,
         "completed_at_matches_status",
     ),
-    "course facts negative price": (
+    "enrollment active with a completion time": (
         "enrollment",
         [],
-        course_facts(price=Decimal("-1")),
+        enrollment(completed_at=NOW),
         errors.CheckViolation,
-        "price_not_negative",
+        "completed_at_matches_status",
+    ),
+    "lesson progress of an unknown enrollment": (
+        "enrollment",
+        [],
+        progress(enrollment()),
+        errors.ForeignKeyViolation,
+        "lesson_progress_enrollment_id_fkey",
+    ),
+    "lesson completed twice in one enrollment": (
+        "enrollment",
+        [ENROLLED, progress(ENROLLED)],
+        progress(ENROLLED),
+        errors.UniqueViolation,
+        "lesson_progress_pkey",
     ),
     "review rating 6": ("review", [], review(rating=6), errors.CheckViolation, "rating_range"),
     "review rating 0": ("review", [], review(rating=0), errors.CheckViolation, "rating_range"),
@@ -356,7 +365,13 @@ ACCEPTED = {
     "a pending payment without completion time": ("payment", [payment(status="pending", completed_at=None)]),
     "free enrollments of two students (no payment)": (
         "enrollment",
-        [course_facts(), enrollment(), enrollment(student_id=OTHER_STUDENT)],
+        [enrollment(), enrollment(student_id=OTHER_STUDENT)],
+    ),
+    # course_id is catalog's (another database): no foreign key, the command asks catalog.public instead.
+    "an enrollment in any course id": ("enrollment", [enrollment(course_id=uuid.uuid4())]),
+    "one lesson completed in two enrollments": (
+        "enrollment",
+        [ENROLLED, OTHER_ENROLLED, progress(ENROLLED), progress(OTHER_ENROLLED)],
     ),
     "reviews of one course by two students": ("review", [review(), review(student_id=OTHER_STUDENT)]),
     "notifications not made from events": ("notification", [notification(), notification()]),
@@ -372,12 +387,10 @@ def test_database_accepts(connect, domain, rows):
 
 def test_deleting_an_enrollment_deletes_its_progress(connect):
     connection = connect("enrollment")
-    lesson = uuid.uuid4()
-    insert(connection, course_facts())
-    insert(connection, ("course_lessons", {"course_id": COURSE, "lesson_id": lesson}))
-    _, values = enrollment()
-    insert(connection, ("enrollments", values))
-    insert(connection, ("lesson_progress", {"enrollment_id": values["id"], "lesson_id": lesson}))
+    enrolled = enrollment()
+    _, values = enrolled
+    insert(connection, enrolled)
+    insert(connection, progress(enrolled))
 
     connection.execute("DELETE FROM enrollments WHERE id = %s", (values["id"],))
 

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from write.catalog import commands, curriculum, queries
+from write.catalog import commands, curriculum, lessons, queries
 from write.catalog.schemas import (
     CategoryList,
     CourseDraft,
@@ -20,12 +20,13 @@ from write.catalog.schemas import (
     LessonIn,
     LessonOut,
     LessonPatch,
+    LessonView,
     ModuleIn,
     ModuleOut,
     ModulePatch,
     TeacherCourseList,
 )
-from write.identity.auth import Context, VerifiedTeacher
+from write.identity.auth import Context, OptionalUser, VerifiedTeacher
 
 router = APIRouter()
 
@@ -122,3 +123,11 @@ async def update_lesson(lesson_id: uuid.UUID, body: LessonPatch, ctx: Context, t
 async def remove_lesson(lesson_id: uuid.UUID, ctx: Context, teacher: VerifiedTeacher) -> Response:
     """Remove a lesson; 409 ``last_lesson_of_published_course`` for a published course's last one."""
     return _no_content(await curriculum.remove_lesson(ctx, teacher.id, lesson_id))
+
+
+@router.get("/lessons/{lesson_id}", response_model=LessonView, tags=["learning"])
+async def open_lesson(lesson_id: uuid.UUID, ctx: Context, user: OptionalUser) -> LessonView:
+    """A lesson with its content as sanitised HTML, for the owner, an enrolled student, or anyone when it is
+    a preview of a published course. Not enrolled: 401 anonymous / 403 ``not_enrolled``; an unpublished
+    course that is not the caller's: 404."""
+    return await lessons.lesson_view(ctx, user.id if user else None, lesson_id)

@@ -208,3 +208,16 @@ class CourseDraft(CourseOut):
     """The owner's full working copy: every module and lesson in order, lesson markdown included."""
 
     modules: list[ModuleDraft]
+
+
+class LessonView(ResponseBody):
+    """A lesson as a learner sees it: the markdown rendered to sanitised HTML (write.rendering)."""
+
+    id: uuid.UUID
+    course_id: uuid.UUID
+    module_id: uuid.UUID
+    title: str
+    html: str = Field(description="sanitised HTML, safe to insert into a page as is")
+    video_url: str | None
+    duration_minutes: int
+    is_preview: bool

@@ -1,18 +1,17 @@
-"""Enrollment's tables: enrollments and lesson progress, enrollment's copy of catalog facts, and its outbox.
+"""Enrollment's tables: enrollments, lesson progress and enrollment's outbox.
 
-``student_id``, ``payment_id`` and lesson ids are owned by other domains and kept as plain UUIDs (their rows
-live in other databases); the foreign keys here stay inside enrollment's own database.
+``student_id``, ``course_id``, ``payment_id`` and lesson ids are owned by other domains and kept as plain
+UUIDs (their rows live in other databases). Enrollment keeps no copy of catalog's facts: commands ask
+``write.catalog.public`` when they run, so price, publication and the curriculum are always current.
 """
 
 import uuid
 from datetime import datetime
-from decimal import Decimal
 
 from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
-    Numeric,
     String,
     UniqueConstraint,
     Uuid,
@@ -29,36 +28,6 @@ class Base(DeclarativeBase):
     pass
 
 
-class CourseFacts(Base):
-    """What enrollment needs to know about a course, copied from catalog's events.
-
-    Enrollment must not read catalog's tables (another database, maybe another server), yet it decides
-    "unpublished -> 404" and "paid -> needs a payment" and who the teacher is. Catalog's events keep this
-    copy current; ``version`` is the course version last applied, so late or repeated events are ignored.
-    """
-
-    __tablename__ = "course_facts"
-    __table_args__ = (
-        CheckConstraint("price >= 0", name="price_not_negative"),
-        CheckConstraint("version >= 0", name="version_not_negative"),
-    )
-
-    course_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    teacher_id: Mapped[uuid.UUID] = mapped_column(Uuid)
-    price: Mapped[Decimal] = mapped_column(Numeric(10, 2))
-    is_published: Mapped[bool]
-    version: Mapped[int]
-
-
-class CourseLesson(Base):
-    """A lesson of a course, copied from catalog's events: which lessons count towards progress."""
-
-    __tablename__ = "course_lessons"
-
-    lesson_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    course_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("course_facts.course_id", ondelete="CASCADE"), index=True)
-
-
 class Enrollment(Base):
     __tablename__ = "enrollments"
     __table_args__ = (
@@ -72,8 +41,8 @@ class Enrollment(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     student_id: Mapped[uuid.UUID] = mapped_column(Uuid)
-    # Only courses enrollment has heard of can be enrolled in; facts are never deleted (unpublish is a flag).
-    course_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("course_facts.course_id"), index=True)
+    # Owned by catalog (another database): asked through write.catalog.public when a command runs.
+    course_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     payment_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     status: Mapped[str] = mapped_column(String(16))
     enrolled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
@@ -81,7 +50,7 @@ class Enrollment(Base):
 
 
 class LessonProgress(Base):
-    """A lesson a student completed. No FK to ``course_lessons``: progress outlives a deleted lesson, and
+    """A lesson a student completed. ``lesson_id`` is catalog's: progress outlives a deleted lesson, and
     the percentage counts only lessons the course still has."""
 
     __tablename__ = "lesson_progress"

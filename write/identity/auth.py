@@ -53,6 +53,27 @@ async def current_principal(
 CurrentUser = Annotated[Principal, Depends(current_principal)]
 
 
+async def optional_principal(
+    request: Request, ctx: Context, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Principal | None:
+    """The caller, or None for an anonymous request (no Authorization header at all).
+
+    Credentials that were sent but do not hold are a 401, never a silent downgrade to anonymous: a client
+    with an expired token must learn to refresh it rather than be shown the public view.
+    """
+    if "authorization" not in request.headers:
+        return None
+    if credentials is None:  # a header HTTPBearer could not read: "Basic ...", "Bearer" with no token
+        raise Unauthenticated(
+            "Send Authorization: Bearer <access token>, or no Authorization header.", code="invalid_token"
+        )
+    return await current_principal(ctx, credentials)
+
+
+# For endpoints open to anyone that show more to some callers (a preview lesson vs. an enrolled student's).
+OptionalUser = Annotated[Principal | None, Depends(optional_principal)]
+
+
 def _require_role(role: str):
     async def dependency(principal: CurrentUser) -> Principal:
         if principal.role != role:

@@ -30,8 +30,9 @@ class Notification(Base):
 
     __tablename__ = "notifications"
     __table_args__ = (
-        # Events are delivered at least once; the id of the event a notification was made from makes a
-        # redelivery an ON CONFLICT no-op instead of a duplicate. Null for notifications made otherwise.
+        # Events are delivered at least once; a key derived from the event a notification was made from
+        # (uuid5(event id, recipient role), see handlers.source_key) makes a redelivery an ON CONFLICT no-op
+        # instead of a duplicate. Null for notifications made otherwise.
         UniqueConstraint("source_event_id", name="uq_notifications_source_event_id"),
         CheckConstraint("char_length(kind) BETWEEN 1 AND 50", name="kind_length"),
         CheckConstraint("char_length(title) BETWEEN 1 AND 200", name="title_length"),

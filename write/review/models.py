@@ -7,6 +7,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     Index,
+    Integer,
     SmallInteger,
     Text,
     UniqueConstraint,
@@ -33,6 +34,7 @@ class Review(Base):
         UniqueConstraint("course_id", "student_id", name="uq_reviews_course_student"),
         CheckConstraint("rating BETWEEN 1 AND 5", name="rating_range"),
         CheckConstraint(f"char_length(text) BETWEEN 1 AND {MAX_REVIEW_TEXT}", name="text_length"),
+        CheckConstraint("version >= 1", name="version_positive"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
@@ -40,6 +42,9 @@ class Review(Base):
     student_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     rating: Mapped[int] = mapped_column(SmallInteger)
     text: Mapped[str] = mapped_column(Text)
+    # 1 when posted, +1 per edit (under the row lock); events carry it as ``aggregate_version`` so a
+    # projection applies a review's edits in order and ignores a late or repeated one.
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 

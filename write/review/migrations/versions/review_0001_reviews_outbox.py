@@ -45,10 +45,12 @@ def upgrade() -> None:
     sa.Column('student_id', sa.Uuid(), nullable=False),
     sa.Column('rating', sa.SmallInteger(), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
     sa.CheckConstraint('char_length(text) BETWEEN 1 AND 5000', name='text_length'),
     sa.CheckConstraint('rating BETWEEN 1 AND 5', name='rating_range'),
+    sa.CheckConstraint('version >= 1', name='version_positive'),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('course_id', 'student_id', name='uq_reviews_course_student')
     )

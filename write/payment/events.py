@@ -1,0 +1,23 @@
+"""Payment's events (aggregate: payment)."""
+
+import dataclasses
+import uuid
+from decimal import Decimal
+from typing import ClassVar
+
+from write.outbox import DomainEvent
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class PaymentEvent(DomainEvent):
+    aggregate_type: ClassVar[str] = "payment"
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class PaymentCompleted(PaymentEvent):
+    student_id: uuid.UUID
+    course_id: uuid.UUID
+    amount: Decimal  # the course's price when it was paid (a decimal string in the payload)
+    currency: str
+    provider: str
+    provider_reference: str
