@@ -126,20 +126,3 @@ async def record(session: AsyncSession, table: Table, *events: DomainEvent) -> N
             for event in events
         ],
     )
-
-
-# Used by every domain's first migration: a statement-level trigger wakes relays (LISTEN edu_outbox)
-# when events commit; NOTIFY is delivered at commit, so a listener never sees uncommitted rows.
-NOTIFY_TRIGGER_SQL = f"""
-CREATE FUNCTION outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM pg_notify('{NOTIFY_CHANNEL}', current_database());
-    RETURN NULL;
-END $$;
-CREATE TRIGGER outbox_notify AFTER INSERT ON outbox
-    FOR EACH STATEMENT EXECUTE FUNCTION outbox_notify();
-"""
-DROP_NOTIFY_TRIGGER_SQL = """
-DROP TRIGGER IF EXISTS outbox_notify ON outbox;
-DROP FUNCTION IF EXISTS outbox_notify();
-"""
