@@ -12,7 +12,7 @@ import pytest
 from loadtest import bench_sanitizers
 from tests.write.html_helpers import LINK_REL, elements, text_of, unsafe_parts, url_scheme
 from tests.write.xss_vectors import HOSTILE
-from write.catalog.lessons import _RenderCache
+from write.catalog.lessons import RENDER_INLINE_MAX_CHARS, render
 from write.rendering import (
     ALLOWED_TAGS,
     markdown_to_safe_html,
@@ -206,15 +206,13 @@ def test_plain_text_line_breaks_become_br():
     assert html.unescape(rendered.replace("<br>\n", "\n")) == "one\ntwo\nthree\nfour\n\n<five>"
 
 
-def test_the_lesson_render_cache_is_bounded_by_bytes_and_drops_the_least_recent():
-    cache = _RenderCache(budget=400)  # entries of at most 50 characters
-    for name in "abcdefgh":
-        cache.put(name.encode(), name * 50)  # exactly at the budget
-    assert cache.get(b"a") == "a" * 50  # now the most recent
-    cache.put(b"i", "i" * 50)  # over budget: the least recent (b) goes
-    assert [name for name in "abcdefghi" if cache.get(name.encode()) is not None] == list("acdefghi")
-    cache.put(b"huge", "h" * 51)  # more than an eighth of the budget: never kept
-    assert cache.get(b"huge") is None
+async def test_big_lessons_render_off_the_event_loop_to_the_same_safe_html():
+    big = "# Title\n\n" + "A paragraph with a [link](https://example.com) and <script>x</script>.\n\n" * 200
+    assert len(big) > RENDER_INLINE_MAX_CHARS
+    rendered = await render(big)
+    assert rendered == markdown_to_safe_html(big)
+    assert await render(big) == rendered  # served from the cache the second time
+    assert "<script" not in rendered
 
 
 def test_the_sanitiser_benchmark_runs_and_finds_both_sanitisers_safe(capsys):

@@ -13,8 +13,8 @@ Everyone else: 404 when the course is not published (its existence is not theirs
 import asyncio
 import hashlib
 import uuid
-from collections import OrderedDict
 
+from cachetools import LRUCache
 from sqlalchemy import select
 
 from write.catalog.models import Course, Lesson
@@ -31,53 +31,23 @@ DOMAIN = "catalog"
 # a worker thread so one big lesson does not stall every other request on the event loop.
 RENDER_INLINE_MAX_CHARS = 4_096
 
-# Rendered HTML by content digest, least recently used dropped first once the total passes the budget.
-# A popular preview lesson is then rendered once per process, not once per request.
-RENDER_CACHE_BYTES = 32 * 1024 * 1024
-
-
-class _RenderCache:
-    """Bounded by the bytes of HTML it holds (not entries: one lesson may be 1000x another)."""
-
-    def __init__(self, budget: int) -> None:
-        self._budget = budget
-        self._size = 0
-        self._entries: OrderedDict[bytes, str] = OrderedDict()
-
-    @staticmethod
-    def key(markdown: str) -> bytes:
-        # A digest, so the cache does not also keep every markdown source alive.
-        return hashlib.blake2b(markdown.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-
-    def get(self, key: bytes) -> str | None:
-        html = self._entries.get(key)
-        if html is not None:
-            self._entries.move_to_end(key)
-        return html
-
-    def put(self, key: bytes, html: str) -> None:
-        if len(html) > self._budget // 8 or key in self._entries:
-            return
-        self._entries[key] = html
-        self._size += len(html)
-        while self._size > self._budget:
-            _, dropped = self._entries.popitem(last=False)
-            self._size -= len(dropped)
-
-
-# Touched only from the event loop's thread (before and after the await), so it needs no lock.
-_rendered = _RenderCache(RENDER_CACHE_BYTES)
+# Rendered HTML by content digest (a digest, so the cache does not also keep every markdown source alive),
+# bounded by the characters of HTML it holds -- one lesson may be 1000x another -- least recently used out
+# first. A popular preview lesson is then rendered once per process, not once per request. Touched only from
+# the event loop's thread (before and after the await), so it needs no lock.
+_rendered: LRUCache[bytes, str] = LRUCache(maxsize=32 * 1024 * 1024, getsizeof=len)
 
 
 async def render(markdown: str) -> str:
-    key = _RenderCache.key(markdown)
+    key = hashlib.blake2b(markdown.encode("utf-8", "surrogatepass"), digest_size=16).digest()
     html = _rendered.get(key)
     if html is None:
         if len(markdown) <= RENDER_INLINE_MAX_CHARS:
             html = markdown_to_safe_html(markdown)
         else:
             html = await asyncio.to_thread(markdown_to_safe_html, markdown)
-        _rendered.put(key, html)
+        if len(html) <= _rendered.maxsize // 8:  # one huge lesson must not flush everything else
+            _rendered[key] = html
     return html
 
 
