@@ -245,7 +245,8 @@ async def test_a_declined_charge_is_kept_as_failed_and_stays_declined(client, ct
 
     [(payment_id, _, _, _, status)] = await payments_of(ctx, student)
     assert status == "failed"
-    assert await payment_events(ctx, student.id) == []
+    [(event_type, aggregate_id, payload)] = await payment_events(ctx, student.id)  # one event, not one per try
+    assert (event_type, aggregate_id, payload["course_id"]) == ("PaymentDeclined", payment_id, course["id"])
     enrolled = await client.post(
         "/enrollments", json={"course_id": course["id"], "payment_id": str(payment_id)}, headers=student.headers
     )

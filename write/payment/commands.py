@@ -98,17 +98,19 @@ async def _charge_once(
             idempotency_key=f"{student_id}:{body.idempotency_key}",
         )
         payment.provider_reference = outcome.reference
-        if not outcome.completed:
+        if outcome.completed:
+            payment.status, payment.completed_at = "completed", datetime.now(UTC)
+            event_type = events.PaymentCompleted
+        else:
             payment.status = "failed"  # kept, so a replay of the key is declined too instead of charging
-            return payment, True
-        payment.status, payment.completed_at = "completed", datetime.now(UTC)
+            event_type = events.PaymentDeclined
         await session.flush()
-        await outbox.record(session, payment_outbox, _completed(payment))
+        await outbox.record(session, payment_outbox, _event(event_type, payment))
     return payment, True
 
 
-def _completed(payment: Payment) -> events.PaymentCompleted:
-    return events.PaymentCompleted(
+def _event(event_type: type[events.PaymentEvent], payment: Payment) -> events.PaymentEvent:
+    return event_type(
         aggregate_id=payment.id,
         student_id=payment.student_id,
         course_id=payment.course_id,

@@ -21,3 +21,15 @@ class PaymentCompleted(PaymentEvent):
     currency: str
     provider: str
     provider_reference: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class PaymentDeclined(PaymentEvent):
+    """The provider refused the charge; the payment is kept as failed so its key is never charged again."""
+
+    student_id: uuid.UUID
+    course_id: uuid.UUID
+    amount: Decimal
+    currency: str
+    provider: str
+    provider_reference: str
