@@ -276,13 +276,11 @@ def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).decode().rstrip("=")
 
 
-async def test_forged_cursors_are_refused(client, ctx):
+async def test_cursors_that_do_not_decode_are_refused(client, ctx):
     teacher, other = await sign_up(client, "teacher"), await sign_up(client, "teacher")
     await make_notifications(ctx, teacher.id, count=3)
     await make_notifications(ctx, other.id, count=3)
     real = (await inbox(client, teacher, limit=1))["next_cursor"]
-    position, mac = real.split(".")
-    made_up = _b64(f"2030-01-01T00:00:00+00:00|{uuid.uuid4()}".encode())
     forged = [
         "garbage",
         ".",
@@ -290,13 +288,9 @@ async def test_forged_cursors_are_refused(client, ctx):
         "ünïcode.x",
         "%00",
         "\x00",
-        made_up,
-        f"{made_up}.{mac}",
-        f"{position}.{_b64(b'0' * 16)}",
-        f"{position[:-4]}{'BBBB' if position.endswith('AAAA') else 'AAAA'}.{mac}",
-        f"{position}.{mac[:-1]}",
-        f"{position}.",
-        base64.urlsafe_b64encode(b"2030-01-01T00:00:00|not-a-uuid").decode(),
+        real[:-3],
+        _b64(b"2030-01-01T00:00:00|" + str(uuid.uuid4()).encode()),  # no time zone
+        base64.urlsafe_b64encode(b"2030-01-01T00:00:00+00:00|not-a-uuid").decode(),
         "x" * 301,
     ]
 
@@ -305,8 +299,11 @@ async def test_forged_cursors_are_refused(client, ctx):
         assert_error(response, 422)
         if len(cursor) <= 300:
             assert_error(response, 422, "invalid_cursor")
-    # Someone else's genuine cursor is not yours.
-    assert_error(await client.get("/notifications", params={"cursor": real}, headers=other.headers), 422)
+    # Someone else's cursor only moves the window over your own notifications.
+    theirs = await client.get("/notifications", params={"cursor": real}, headers=other.headers)
+    assert {item["id"] for item in theirs.json()["items"]} <= {
+        item["id"] for item in (await inbox(client, other))["items"]
+    }
     ok = await client.get("/notifications", params={"cursor": real}, headers=teacher.headers)
     assert ok.status_code == 200 and len(ok.json()["items"]) == 2
 

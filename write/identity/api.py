@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response, status
 
+from write.cursors import decode_cursor, encode_cursor
 from write.identity import commands, queries
 from write.identity.auth import ClientIp, Context, CurrentAdmin, CurrentUser
 from write.identity.schemas import LoginIn, RefreshIn, RegisterIn, TokenPair, UserList, UserOut
@@ -52,9 +53,9 @@ async def list_teachers(
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> UserList:
     """Teachers waiting for verification (or already verified), oldest first; follow `next_cursor` for more."""
-    after = queries.decode_cursor(cursor) if cursor else None
+    after = decode_cursor(cursor) if cursor else None
     users = await queries.teachers(ctx, verified=status == "verified", limit=limit + 1, after=after)
-    next_cursor = queries.encode_cursor(users[limit - 1]) if len(users) > limit else None
+    next_cursor = encode_cursor(users[limit - 1].created_at, users[limit - 1].id) if len(users) > limit else None
     return UserList(items=[UserOut.model_validate(u) for u in users[:limit]], next_cursor=next_cursor)
 
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, select, tuple_
 
 from write.context import CommandContext
-from write.notification import cursors
+from write.cursors import decode_cursor, encode_cursor
 from write.notification.models import Notification
 from write.notification.schemas import NotificationOut, NotificationPage
 
@@ -28,7 +28,7 @@ async def _newest(
 
 
 async def page(ctx: CommandContext, user_id: uuid.UUID, *, limit: int, cursor: str | None) -> NotificationPage:
-    before = cursors.decode(ctx.settings, user_id, cursor) if cursor else None
+    before = decode_cursor(cursor) if cursor else None
     async with ctx.databases.transaction(DOMAIN) as session:
         rows = await _newest(session, user_id, limit + 1, before)
         unread = await session.scalar(
@@ -36,7 +36,7 @@ async def page(ctx: CommandContext, user_id: uuid.UUID, *, limit: int, cursor: s
         )
     items, more = rows[:limit], len(rows) > limit
     last = items[-1] if items else None
-    next_cursor = cursors.encode(ctx.settings, user_id, last.created_at, last.id) if more and last else None
+    next_cursor = encode_cursor(last.created_at, last.id) if more and last else None
     return NotificationPage(
         items=[NotificationOut.of(n) for n in items], next_cursor=next_cursor, unread_count=unread or 0
     )
