@@ -1,4 +1,4 @@
-"""A handful of hand-written courses for ``make demo`` (the generated seed replaces them later)."""
+"""The hand-written courses of the demo teacher (seed.plan puts them first, published, in every scale)."""
 
 DEMO_COURSES = [
     {

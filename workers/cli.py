@@ -1,13 +1,19 @@
 """The ``edu`` command (contract §2), with the same EDU_* settings as the services."""
 
 import asyncio
+import enum
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 
 from workers import stack
 
-app = typer.Typer(help="EduPlatform operations.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from seed.runner import SeedReport
+
+# No locals in tracebacks: they would print settings, secrets included.
+app = typer.Typer(help="EduPlatform operations.", no_args_is_help=True, pretty_exceptions_show_locals=False)
 admin_app = typer.Typer(help="Administrators.", no_args_is_help=True)
 stack_app = typer.Typer(help="The local dev stack (make demo / up / down).", no_args_is_help=True)
 db_app = typer.Typer(help="The write side's databases.", no_args_is_help=True)
@@ -17,6 +23,11 @@ app.add_typer(db_app, name="db")
 console = Console()
 
 COMMAND_API = "http://127.0.0.1:8001"
+
+
+class ScaleName(enum.StrEnum):
+    demo = "demo"
+    full = "full"
 
 
 @admin_app.command("create")
@@ -67,10 +78,53 @@ def db_migrate() -> None:
     console.print("Migrations applied.")
 
 
+@app.command("seed")
+def seed_command(
+    scale: ScaleName = typer.Option(..., help="demo: a few thousand courses in seconds; full: 100,000 courses."),
+    seed: int = typer.Option(1, help="The same seed gives the same data, byte for byte."),
+    reset: bool = typer.Option(False, "--reset", help="Empty the platform's tables first (never anything else)."),
+) -> None:
+    """Load generated, realistic data into the write side's databases (contract §2)."""
+    from seed.progress import Bars
+    from seed.runner import seed_platform
+    from seed.safety import DatabasesNotEmpty, SeedRefused
+    from seed.scales import SCALES
+    from write.settings import get_settings
+
+    try:
+        report = seed_platform(get_settings(), SCALES[scale.value], seed=seed, reset=reset, reporter=Bars(console))
+    except DatabasesNotEmpty as error:
+        console.print(f"[red]Refusing to seed:[/red] these tables already hold data: {', '.join(error.tables)}.")
+        console.print("Run again with --reset to empty the platform's tables first.")
+        raise typer.Exit(1) from None
+    except SeedRefused as error:
+        console.print(f"[red]Refusing to seed:[/red] {error}.")
+        raise typer.Exit(1) from None
+    _print_seed_report(report)
+
+
+def _print_seed_report(report: "SeedReport") -> None:
+    from rich.table import Table
+
+    table = Table(
+        "table", "rows", "load s", "rows/s", title=f"edu seed --scale {report.scale.name} --seed {report.seed}"
+    )
+    for domain, load in report.loads.items():
+        for name, seconds in load.copy.items():
+            rows = report.rows[f"{domain}.{name}"]
+            table.add_row(f"{domain}.{name}", f"{rows:,}", f"{seconds:.1f}", f"{rows / max(seconds, 1e-9):,.0f}")
+        table.add_row(f"{domain}: keys, indexes / analyze", "", f"{load.rebuild:.1f} / {load.analyze:.1f}", "")
+    console.print(table)
+    planned, total = report.plan_seconds, report.total_seconds
+    console.print(f"Databases checked and data planned in {planned:.1f} s; seeded in {total:.1f} s in all.")
+    # The bulk load writes no outbox events, so nothing reaches the projections by itself.
+    console.print("Projections must now be rebuilt from the tables (edu projections rebuild, once it exists).")
+
+
 @stack_app.command("run")
 def stack_run() -> None:
     """Run the whole stack in the foreground (make demo). Ctrl-C stops everything it started."""
-    raise typer.Exit(stack.run(on_ready=_load_demo_and_announce))
+    raise typer.Exit(stack.run(on_ready=_announce))
 
 
 @stack_app.command("up")
@@ -87,16 +141,8 @@ def stack_down() -> None:
     console.print("Stack stopped; data kept in ./.devstack.")
 
 
-def _load_demo_and_announce() -> None:
-    from seed.demo import load_demo_data
-
-    if load_demo_data(COMMAND_API):
-        console.print("[stack] demo data loaded")
-    _announce()
-
-
 def _announce() -> None:
-    from seed.demo import DEMO_LOGINS
+    from seed.demo_logins import DEMO_LOGINS
 
     console.print("\n[bold green]EduPlatform is ready[/bold green]")
     console.print(f"  command API  {COMMAND_API}   (docs: {COMMAND_API}/docs)")

@@ -61,10 +61,16 @@ def start_datastores(say: Callable[[str], None]) -> None:
     postgres.start()
     redis.start()
     say("Applying migrations")
+    from seed.progress import Lines
+    from seed.runner import seed_demo_if_empty
     from write.migrations import upgrade_all  # Alembic takes ~0.7 s to import: only when it is needed
     from write.settings import WriteSettings
 
-    upgrade_all(WriteSettings())
+    settings = WriteSettings()
+    upgrade_all(settings)
+    # Before the services start, so they never see a half-loaded platform.
+    if seed_demo_if_empty(settings, Lines(say)):
+        say("Demo data loaded (edu seed --scale demo; projections are rebuilt once they exist)")
 
 
 def stop_datastores() -> None:

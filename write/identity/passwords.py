@@ -13,6 +13,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from write.errors import ServiceBusy
 
+# Part of every stored hash; seed.passwords makes its precomputed hashes with the same shape.
+HASH_LEN = 32
+SALT_LEN = 16
+
 
 class PasswordHasher:
     def __init__(self, *, memory_kib: int, time_cost: int, parallelism: int, threads: int, max_waiting: int) -> None:
@@ -20,8 +24,8 @@ class PasswordHasher:
             time_cost=time_cost,
             memory_cost=memory_kib,
             parallelism=parallelism,
-            hash_len=32,
-            salt_len=16,
+            hash_len=HASH_LEN,
+            salt_len=SALT_LEN,
             type=argon2.Type.ID,
         )
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="argon2")
