@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo up down test lint format lock clean-devstack
+.PHONY: demo up down test lint format lock clean-devstack bench-search
 
 $(INSTALLED): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -33,6 +33,11 @@ test: lint
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Embedded search engine vs PostgreSQL ILIKE and pg_trgm, written to docs/benchmarks.md (~4 min at the
+# default 100,000 courses). Options through ARGS, e.g. make bench-search ARGS="--docs 10000 --no-write".
+bench-search: $(INSTALLED)
+	$(BIN)/python -m loadtest.bench_search $(ARGS)
 
 # Re-pin every dependency after editing pyproject.toml.
 lock: $(INSTALLED)

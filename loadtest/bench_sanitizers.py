@@ -14,8 +14,6 @@ the HTML safety check are the test suite's own (tests/write), so "safe" means th
 
 import argparse
 import gc
-import os
-import platform
 import random
 import statistics
 import sys
@@ -23,18 +21,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import metadata
-from pathlib import Path
 
 import bleach
 from bleach.html5lib_shim import Filter
 
+from loadtest.report import REPORT, ROOT, machine, write_section
 from tests.write.html_helpers import unsafe_parts
 from tests.write.xss_vectors import HOSTILE
 from write import rendering
 
-ROOT = Path(__file__).resolve().parent.parent
-REPORT = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Lesson HTML sanitising: nh3 vs bleach"
 
 # --- the corpus ------------------------------------------------------------------------------------------
@@ -223,26 +218,6 @@ def safety_failures(corpus_html: list[str], hostile: list[bool]) -> dict[str, li
 # --- reporting -------------------------------------------------------------------------------------------
 
 
-def machine() -> dict[str, str]:
-    model = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    versions = ", ".join(f"{p} {metadata.version(p)}" for p in ("nh3", "bleach", "markdown-it-py"))
-    return {
-        "CPU": f"{model}, nproc {len(os.sched_getaffinity(0))}",
-        "OS": platform.platform(),
-        "Python": f"{platform.python_implementation()} {platform.python_version()}",
-        "Libraries": versions,
-        # A shared machine skews every column alike; the load says how busy it was when the run began.
-        "Load average at start (1/5/15 min)": " / ".join(f"{load:.2f}" for load in os.getloadavg()),
-    }
-
-
 def table(results: list[Result]) -> list[str]:
     lines = [
         "| step | p50 µs | p99 µs | mean µs | docs/s | MB/s (input) |",
@@ -306,18 +281,6 @@ def report(
     return "\n".join(lines)
 
 
-def write_section(text: str) -> None:
-    """Replaces this benchmark's section of docs/benchmarks.md (creating the file), keeping any others."""
-    existing = REPORT.read_text() if REPORT.exists() else "# Benchmarks\n\nMeasured numbers behind decisions.\n"
-    start = existing.find(SECTION)
-    if start == -1:
-        updated = existing.rstrip("\n") + "\n\n" + text
-    else:
-        end = existing.find("\n## ", start + len(SECTION))
-        updated = existing[:start] + text + ("" if end == -1 else existing[end + 1 :])
-    REPORT.write_text(updated.rstrip("\n") + "\n")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", type=int, default=200, help="lessons in the corpus")
@@ -327,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     command = " ".join([".venv/bin/python -m loadtest.bench_sanitizers", *(argv if argv is not None else sys.argv[1:])])
 
-    host = machine()  # before the run: its load average is the other work's, not ours
+    host = machine(("nh3", "bleach", "markdown-it-py"))  # before the run: its load average is the other work's
     corpus, hostile = lesson_corpus(args.docs, args.seed)
     html = [rendering.markdown_to_html_unsanitised(doc) for doc in corpus]
     print(f"{len(corpus)} lessons, {sum(map(len, corpus)) / 1024:.0f} KB of markdown; timing ...", flush=True)
@@ -346,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
         for failure in found[:20]:
             print(f"UNSAFE {name}: {failure}")
     if not args.no_write:
-        write_section(text)
+        write_section(SECTION, text)
         print(f"written: {REPORT.relative_to(ROOT)}")
     return 1 if any(failures.values()) else 0
 
