@@ -121,6 +121,62 @@ def _print_seed_report(report: "SeedReport") -> None:
     console.print("Projections must now be rebuilt from the tables (edu projections rebuild, once it exists).")
 
 
+@app.command("relay")
+def relay_command(
+    once: bool = typer.Option(False, "--once", help="Deliver what is undelivered now, then exit."),
+    domain: list[str] = typer.Option(None, "--domain", help="Only these domains' outboxes (default: all)."),
+    batch_size: int = typer.Option(200, min=1, envvar="EDU_RELAY_BATCH_SIZE", help="Rows per transaction."),
+    poll_seconds: float = typer.Option(2.0, min=0.05, envvar="EDU_RELAY_POLL_SECONDS", help="Polling fallback."),
+    retention_seconds: int = typer.Option(
+        3600, min=0, envvar="EDU_RELAY_RETENTION_SECONDS", help="Keep delivered outbox rows this long."
+    ),
+) -> None:
+    """Move committed events from every domain's outbox onto the RQ events queue (LISTEN + polling)."""
+    import logging
+    import signal
+    from datetime import timedelta
+
+    from workers.queues import events_queue
+    from workers.relay import OutboxRelay
+    from write.settings import DOMAINS, get_settings
+
+    unknown = sorted(set(domain or ()) - set(DOMAINS))
+    if unknown:
+        console.print(f"[red]Unknown domain(s):[/red] {', '.join(unknown)}")
+        raise typer.Exit(2)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    settings = get_settings()
+    relay = OutboxRelay(
+        settings,
+        events_queue(settings),
+        domains=tuple(domain) if domain else DOMAINS,
+        batch_size=batch_size,
+        poll_interval=poll_seconds,
+        retention=timedelta(seconds=retention_seconds),
+    )
+    if once:
+        try:
+            delivered = relay.pass_once()
+        finally:
+            relay.close()
+        console.print(f"Delivered {delivered} events.")
+        return
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: relay.stop())
+    relay.run()
+
+
+@app.command("worker")
+def worker_command(
+    burst: bool = typer.Option(False, "--burst", help="Exit once the queue is empty."),
+) -> None:
+    """Run an RQ worker on the projections' events queue."""
+    from workers.worker import run_worker
+    from write.settings import get_settings
+
+    run_worker(get_settings(), burst=burst)
+
+
 @stack_app.command("run")
 def stack_run() -> None:
     """Run the whole stack in the foreground (make demo). Ctrl-C stops everything it started."""
