@@ -4,10 +4,10 @@ import uuid
 from dataclasses import dataclass
 
 import httpx
-from sqlalchemy import text
 
 from tests.actors import Actor, admin, sign_up
 from tests.errors import assert_error  # noqa: F401 -- re-exported for the catalog tests
+from tests.sql import sql_rows, sql_scalar
 from write.context import CommandContext
 
 COURSE = {
@@ -68,13 +68,11 @@ async def cast(client: httpx.AsyncClient, ctx: CommandContext) -> Cast:
 
 
 async def scalar(ctx: CommandContext, sql: str, **params):
-    async with ctx.databases.transaction("catalog") as session:
-        return (await session.execute(text(sql), params)).scalar()
+    return await sql_scalar(ctx, "catalog", sql, **params)
 
 
 async def rows(ctx: CommandContext, sql: str, **params) -> list:
-    async with ctx.databases.transaction("catalog") as session:
-        return list((await session.execute(text(sql), params)).all())
+    return await sql_rows(ctx, "catalog", sql, **params)
 
 
 async def version_of(ctx: CommandContext, course_id: str | uuid.UUID) -> int | None:

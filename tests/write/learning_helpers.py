@@ -9,10 +9,10 @@ import uuid
 from decimal import Decimal
 
 import httpx
-from sqlalchemy import text
 
 from tests.actors import Actor, sign_up, verified_teacher
-from tests.write.catalog_helpers import add_lesson, add_module, create_course
+from tests.sql import sql_rows, sql_scalar
+from tests.write.catalog_helpers import COURSE, add_lesson, add_module, create_course
 from write.context import CommandContext
 
 
@@ -39,6 +39,14 @@ async def published_course(
     response = await client.post(f"/courses/{course['id']}/publish", headers=teacher.headers)
     assert response.status_code == 200, response.text
     return teacher, response.json(), lesson_ids
+
+
+async def unavailable_course_ids(client: httpx.AsyncClient, ctx: CommandContext, price: str) -> list:
+    """An unknown id, a draft and an unpublished course of that price: none may be paid for or joined."""
+    teacher, course, _ = await published_course(client, ctx, price=price)
+    draft = (await client.post("/courses", json=COURSE | {"price": price}, headers=teacher.headers)).json()
+    assert (await client.post(f"/courses/{course['id']}/unpublish", headers=teacher.headers)).status_code == 200
+    return [uuid.uuid4(), draft["id"], course["id"]]
 
 
 async def pay(
@@ -80,30 +88,20 @@ async def complete(client: httpx.AsyncClient, student: Actor, lesson_id: str) ->
     return await client.post(f"/lessons/{lesson_id}/complete", headers=student.headers)
 
 
-async def _scalar(ctx: CommandContext, domain: str, sql: str, **params):
-    async with ctx.databases.transaction(domain) as session:
-        return (await session.execute(text(sql), params)).scalar()
-
-
-async def _rows(ctx: CommandContext, domain: str, sql: str, **params) -> list:
-    async with ctx.databases.transaction(domain) as session:
-        return list((await session.execute(text(sql), params)).all())
-
-
 async def enrollment_scalar(ctx: CommandContext, sql: str, **params):
-    return await _scalar(ctx, "enrollment", sql, **params)
+    return await sql_scalar(ctx, "enrollment", sql, **params)
 
 
 async def enrollment_rows(ctx: CommandContext, sql: str, **params) -> list:
-    return await _rows(ctx, "enrollment", sql, **params)
+    return await sql_rows(ctx, "enrollment", sql, **params)
 
 
 async def payment_scalar(ctx: CommandContext, sql: str, **params):
-    return await _scalar(ctx, "payment", sql, **params)
+    return await sql_scalar(ctx, "payment", sql, **params)
 
 
 async def payment_rows(ctx: CommandContext, sql: str, **params) -> list:
-    return await _rows(ctx, "payment", sql, **params)
+    return await sql_rows(ctx, "payment", sql, **params)
 
 
 async def enrollment_events(ctx: CommandContext, student_id: str | uuid.UUID) -> list:

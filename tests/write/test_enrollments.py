@@ -5,7 +5,6 @@ import uuid
 
 from tests.actors import admin, sign_up
 from tests.errors import assert_error
-from tests.write.catalog_helpers import COURSE
 from tests.write.learning_helpers import (
     enroll,
     enrolled_student,
@@ -13,6 +12,7 @@ from tests.write.learning_helpers import (
     enrollment_rows,
     pay,
     published_course,
+    unavailable_course_ids,
 )
 from write.enrollment import public as enrollment_public
 
@@ -141,12 +141,10 @@ async def test_a_payment_id_for_a_free_course_is_refused(client, ctx):
 
 
 async def test_unknown_and_unpublished_courses_are_not_found(client, ctx):
-    teacher, course, _ = await published_course(client, ctx, price="0")
-    draft = (await client.post("/courses", json=COURSE | {"price": "0"}, headers=teacher.headers)).json()
-    assert (await client.post(f"/courses/{course['id']}/unpublish", headers=teacher.headers)).status_code == 200
+    unavailable = await unavailable_course_ids(client, ctx, price="0")
     student = await sign_up(client, "student")
 
-    for course_id in (uuid.uuid4(), draft["id"], course["id"]):
+    for course_id in unavailable:
         assert_error(await enroll(client, student, course_id), 404, "not_found")
     await nothing_recorded(ctx, student)
 

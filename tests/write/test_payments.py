@@ -8,7 +8,6 @@ import pytest
 
 from tests.actors import admin, sign_up
 from tests.errors import assert_error
-from tests.write.catalog_helpers import COURSE
 from tests.write.learning_helpers import (
     enrolled_student,
     pay,
@@ -16,6 +15,7 @@ from tests.write.learning_helpers import (
     payment_rows,
     payment_scalar,
     published_course,
+    unavailable_course_ids,
 )
 from write.payment import providers
 from write.payment.providers import ChargeOutcome
@@ -186,12 +186,10 @@ async def test_body_fields_are_required(client, ctx):
 
 
 async def test_unknown_and_unpublished_courses_are_not_found(client, ctx):
-    teacher, course, _ = await published_course(client, ctx, price="10")
-    draft = (await client.post("/courses", json=COURSE | {"price": "10"}, headers=teacher.headers)).json()
-    assert (await client.post(f"/courses/{course['id']}/unpublish", headers=teacher.headers)).status_code == 200
+    unavailable = await unavailable_course_ids(client, ctx, price="10")
     student = await sign_up(client, "student")
 
-    for course_id in (uuid.uuid4(), draft["id"], course["id"]):
+    for course_id in unavailable:
         assert_error(await pay(client, student, course_id), 404, "not_found")
     await nothing_recorded(ctx, student)
 
