@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo up down test lint format lock clean-devstack bench-search
+.PHONY: demo up down test lint format lock clean-devstack bench-search bench-projections
 
 $(INSTALLED): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -38,6 +38,12 @@ format: $(INSTALLED)
 # default 100,000 courses). Options through ARGS, e.g. make bench-search ARGS="--docs 10000 --no-write".
 bench-search: $(INSTALLED)
 	$(BIN)/python -m loadtest.bench_search $(ARGS)
+
+# Full rebuild time at 100,000 courses and commit-to-visible lag at a steady 50 commands/s for 60 s, on a
+# private PostgreSQL, Redis and services; written to docs/benchmarks.md (~8 min). Quick look without
+# writing: .venv/bin/python -m loadtest.bench_projections --courses 2000 --seconds 10
+bench-projections: $(INSTALLED)
+	$(BIN)/python -m loadtest.bench_projections --courses 100000 --rate 50 --seconds 60 --write-docs $(ARGS)
 
 # Re-pin every dependency after editing pyproject.toml.
 lock: $(INSTALLED)

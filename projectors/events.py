@@ -1,8 +1,14 @@
-"""The job every outbox event becomes (``projectors.events.handle``), run by the RQ workers.
+"""The jobs the RQ workers run: ``handle`` (one per outbox event) and ``refresh`` (re-projects whatever
+changed).
 
-Delivery is at least once: each consumer here must be idempotent. The worker runs jobs in its own process
-(``workers.worker`` uses RQ's non-forking worker), so one command context and one event loop are built on
-first use and reused for every later job.
+``handle`` does the cheap part at once: it feeds the event to the notification handler, works out which
+courses the event changes (a teacher's rename changes every course of theirs: fan-out) and marks them
+(``projectors.backlog``), then makes sure a refresh job is on its way. The costly part -- reading the source
+and writing every projection -- happens in ``refresh``, for every course marked so far at once.
+
+Delivery is at least once and in any order: marking twice is harmless, and a refresh always reads the
+current source. The worker runs jobs in its own process (``workers.worker`` uses RQ's non-forking worker),
+so one runtime, command context and event loop are built on first use and serve every later job.
 """
 
 import asyncio
@@ -10,13 +16,22 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from projectors import metrics
+from projectors.backlog import LANES, READ_MODEL
+from projectors.runtime import Runtime
+from projectors.source import SourceReader
 from write.context import CommandContext
 from write.notification.handlers import handle_event as notify
 from write.outbox import DeliveredEvent
 from write.settings import get_settings
 
+# Catalog events that change the category counts (publishing, unpublishing, renaming; a course moving to
+# another category is a CourseUpdated whose changes hold "category": ``changes_category_counts``).
+CATEGORY_COUNT_EVENTS = frozenset({"CoursePublished", "CourseUnpublished", "CategoryRenamed"})
+
 _loop: asyncio.AbstractEventLoop | None = None
 _ctx: CommandContext | None = None
+_runtime: Runtime | None = None
 
 
 def from_job(data: dict[str, Any]) -> DeliveredEvent:
@@ -31,7 +46,34 @@ def from_job(data: dict[str, Any]) -> DeliveredEvent:
     )
 
 
-def _runtime() -> tuple[asyncio.AbstractEventLoop, CommandContext]:
+def affected_courses(event: DeliveredEvent, source: SourceReader) -> list[uuid.UUID]:
+    """The courses whose projections the event changes."""
+    kind, payload = event.aggregate_type, event.payload
+    if kind == "course":
+        return [event.aggregate_id]
+    if kind in ("enrollment", "review") and event.event_type in ("StudentEnrolled", "ReviewPosted", "ReviewEdited"):
+        return [uuid.UUID(payload["course_id"])]
+    if event.event_type == "UserRenamed":  # on cards as a teacher, on reviews as their author
+        return source.courses_of_teacher(event.aggregate_id) + source.courses_reviewed_by(event.aggregate_id)
+    if event.event_type == "CategoryRenamed":
+        return source.courses_in_category(payload["slug"])
+    return []
+
+
+def changes_category_counts(event: DeliveredEvent) -> bool:
+    if event.event_type == "CourseUpdated":
+        return "category" in event.payload.get("changes", {})
+    return event.event_type in CATEGORY_COUNT_EVENTS
+
+
+def runtime() -> Runtime:
+    global _runtime
+    if _runtime is None:
+        _runtime = Runtime.from_environment()
+    return _runtime
+
+
+def _command_runtime() -> tuple[asyncio.AbstractEventLoop, CommandContext]:
     global _loop, _ctx
     if _loop is None or _loop.is_closed():
         _loop, _ctx = asyncio.new_event_loop(), None
@@ -40,11 +82,63 @@ def _runtime() -> tuple[asyncio.AbstractEventLoop, CommandContext]:
     return _loop, _ctx
 
 
-async def _dispatch(ctx: CommandContext, event: DeliveredEvent) -> dict[str, int]:
-    return {"notifications": await notify(ctx, event)}
+def mark(rt: Runtime, event: DeliveredEvent) -> int:
+    """Marks what the event changes; wakes the refresher if anything was. Returns the courses marked."""
+    courses = affected_courses(event, rt.source)
+    marked = rt.backlog.mark(courses, int(event.occurred_at.timestamp() * 1000))
+    categories = changes_category_counts(event)
+    if categories:
+        rt.backlog.mark_categories()
+    if marked or categories:
+        rt.wake_refresher()
+    return marked
+
+
+def refresh_if_starved(rt: Runtime) -> int:
+    """Re-projects what waits in a lane whose refresh job has waited past ``refresh_inline_after_seconds``
+    for a worker: the workers are all taking event jobs (taken first) and none got to it."""
+    settings = rt.projector_settings
+    projected = 0
+    for name in LANES:
+        projector = rt.lane(name)
+        waited = projector.backlog.refresh_waiting_ms()
+        if waited is not None and waited >= settings.refresh_inline_after_seconds * 1000:
+            projected += projector.drain(
+                lock_seconds=settings.refresher_lock_seconds, max_seconds=settings.refresh_job_seconds
+            )
+    return projected
 
 
 def handle(event: dict[str, Any]) -> dict[str, int]:
     """Hands one delivered event to every consumer; returns what each did (kept as the job's result)."""
-    loop, ctx = _runtime()
-    return loop.run_until_complete(_dispatch(ctx, from_job(event)))
+    delivered = from_job(event)
+    try:
+        loop, ctx = _command_runtime()
+        notifications = loop.run_until_complete(notify(ctx, delivered))
+        marked = mark(runtime(), delivered)
+        refresh_if_starved(runtime())
+    except BaseException:
+        metrics.FAILURES.labels("event").inc()
+        raise
+    metrics.EVENTS.labels(delivered.event_type).inc()
+    return {"notifications": notifications, "courses_marked": marked}
+
+
+def refresh(lane: str = READ_MODEL) -> dict[str, int]:
+    """Re-projects every course marked in ``lane`` (the refresh job); hands over to a new job when its
+    time is up."""
+    rt = runtime()
+    projector = rt.lane(lane)
+    settings = rt.projector_settings
+    projected = projector.drain(lock_seconds=settings.refresher_lock_seconds, max_seconds=settings.refresh_job_seconds)
+    if projector.backlog.has_work():
+        rt.wake_refresher((lane,))
+    return {"courses": projected}
+
+
+def kick() -> int:
+    """Wakes the refresher of each lane where work is waiting (retries come due without any event); the
+    relay calls this on every pass. Returns the refresh jobs enqueued."""
+    rt = runtime()
+    waiting = tuple(name for name in LANES if rt.lane(name).backlog.has_work())
+    return rt.wake_refresher(waiting) if waiting else 0

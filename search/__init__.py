@@ -4,7 +4,7 @@ A small library: it imports nothing of the platform. ``projectors`` write docume
 queries it; both go through the names exported here.
 """
 
-from search.documents import CourseDocument
+from search.documents import CourseDocument, fingerprint
 from search.engine import IndexVersion, SearchEngine, SearchEngineError, SearchUnavailable
 from search.query import Facet, Hit, PriceFilter, SearchQuery, SearchResult, Sort
 
@@ -20,4 +20,5 @@ __all__ = [
     "SearchResult",
     "SearchUnavailable",
     "Sort",
+    "fingerprint",
 ]

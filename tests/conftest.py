@@ -1,4 +1,4 @@
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import httpx
 import pytest
@@ -64,3 +64,27 @@ def client(app_client) -> httpx.AsyncClient:
 def ctx(app_client):
     """The command API's own run-time context (databases, Redis, hasher), for arranging and inspecting."""
     return app_client._transport.app.state.context
+
+
+@pytest.fixture(scope="session")
+def fresh_databases(servers) -> Iterator[Callable[[], WriteSettings]]:
+    """Makes settings for a new set of six (not yet created) databases; drops every set at the end."""
+    names: list[str] = []
+    prefixes: list[str] = []
+
+    def make() -> WriteSettings:
+        run = unique_run_id()
+        urls = {}
+        for domain in DOMAINS:
+            names.append(f"edu_seed_{run}_{domain}")
+            urls[f"{domain}_database_url"] = database_url(servers.postgres_url, names[-1])
+        prefixes.append(f"edu-seed-{run}:")
+        return WriteSettings(env="test", redis_url=servers.redis_url, redis_key_prefix=prefixes[-1], **urls)
+
+    yield make
+    drop_databases(servers.postgres_url, names)
+    redis = Redis.from_url(servers.redis_url)
+    for prefix in prefixes:
+        for key in redis.scan_iter(match=f"{prefix}*"):
+            redis.delete(key)
+    redis.close()

@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 
 from workers import stack
+from workers.projections_cli import projections_app
 
 if TYPE_CHECKING:
     from seed.runner import SeedReport
@@ -20,6 +21,7 @@ db_app = typer.Typer(help="The write side's databases.", no_args_is_help=True)
 app.add_typer(admin_app, name="admin")
 app.add_typer(stack_app, name="stack")
 app.add_typer(db_app, name="db")
+app.add_typer(projections_app, name="projections")
 console = Console()
 
 COMMAND_API = "http://127.0.0.1:8001"
@@ -84,7 +86,8 @@ def seed_command(
     seed: int = typer.Option(1, help="The same seed gives the same data, byte for byte."),
     reset: bool = typer.Option(False, "--reset", help="Empty the platform's tables first (never anything else)."),
 ) -> None:
-    """Load generated, realistic data into the write side's databases (contract §2)."""
+    """Load generated, realistic data into the write side's databases, then rebuild every projection from
+    them (contract §2). Exits 1 when the projections cannot be rebuilt: the data would not be visible."""
     from seed.progress import Bars
     from seed.runner import seed_platform
     from seed.safety import DatabasesNotEmpty, SeedRefused
@@ -101,6 +104,39 @@ def seed_command(
         console.print(f"[red]Refusing to seed:[/red] {error}.")
         raise typer.Exit(1) from None
     _print_seed_report(report)
+    # The bulk load writes no outbox events (ADR 0006): the projections are rebuilt from the tables.
+    _rebuild_projections(after="seeded")
+
+
+def _rebuild_projections(after: str) -> None:
+    """Rebuilds every projection with progress bars; exits 1, saying why, if it cannot."""
+    import time
+
+    from projectors.rebuild import rebuild
+    from projectors.runtime import Runtime
+    from workers.progress_bars import RebuildBars
+
+    started = time.perf_counter()
+    rt = Runtime.from_environment()
+    try:
+        with RebuildBars(console, label="projections") as bars:
+            report = rebuild(rt, progress=bars)
+    except Exception as error:  # whatever it is, the person must know the read side does not show the data
+        console.print(
+            f"[red]The data is {after}, but the projections could not be rebuilt:[/red] {type(error).__name__}: {error}"
+        )
+        console.print("Nothing of it is visible to readers until `edu projections rebuild` succeeds.")
+        raise typer.Exit(1) from None
+    finally:
+        rt.close()
+    versions = ", ".join(
+        f"{name} {version if str(version).startswith('v') else f'v{version}'}"
+        for name, version in sorted(report.versions.items())
+    )
+    console.print(
+        f"Projections rebuilt from the write side: {report.courses:,} published courses "
+        f"in {time.perf_counter() - started:.1f} s ({versions})."
+    )
 
 
 def _print_seed_report(report: "SeedReport") -> None:
@@ -117,8 +153,6 @@ def _print_seed_report(report: "SeedReport") -> None:
     console.print(table)
     planned, total = report.plan_seconds, report.total_seconds
     console.print(f"Databases checked and data planned in {planned:.1f} s; seeded in {total:.1f} s in all.")
-    # The bulk load writes no outbox events, so nothing reaches the projections by itself.
-    console.print("Projections must now be rebuilt from the tables (edu projections rebuild, once it exists).")
 
 
 @app.command("relay")
@@ -136,7 +170,9 @@ def relay_command(
     import signal
     from datetime import timedelta
 
-    from workers.queues import events_queue
+    from projectors.events import kick
+    from projectors.queues import events_queue
+    from projectors.settings import get_projector_settings
     from workers.relay import OutboxRelay
     from write.settings import DOMAINS, get_settings
 
@@ -153,6 +189,7 @@ def relay_command(
         batch_size=batch_size,
         poll_interval=poll_seconds,
         retention=timedelta(seconds=retention_seconds),
+        on_tick=kick,  # wakes the projections' refresher when retries came due
     )
     if once:
         try:
@@ -161,20 +198,49 @@ def relay_command(
             relay.close()
         console.print(f"Delivered {delivered} events.")
         return
+    ops = _serve_ops(settings, get_projector_settings().relay_ops_port, "EDU_RELAY_OPS_PORT")
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: relay.stop())
-    relay.run()
+    try:
+        relay.run()
+    finally:
+        if ops is not None:
+            ops.close()
 
 
 @app.command("worker")
 def worker_command(
-    burst: bool = typer.Option(False, "--burst", help="Exit once the queue is empty."),
+    burst: bool = typer.Option(False, "--burst", help="Exit once both queues are empty (no ops endpoints)."),
 ) -> None:
-    """Run an RQ worker on the projections' events queue."""
+    """Run an RQ worker on the projections' refresh and events queues, with RQ's scheduler for retries.
+
+    Serves /metrics and /health/* on EDU_WORKER_OPS_PORT (9101; a second worker needs another port)."""
+    import logging
+
+    from projectors.settings import get_projector_settings
     from workers.worker import run_worker
     from write.settings import get_settings
 
-    run_worker(get_settings(), burst=burst)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    settings = get_settings()
+    # A burst run is a one-off (tests, scripts): it serves nothing, so it never competes for the port.
+    ops = None if burst else _serve_ops(settings, get_projector_settings().worker_ops_port, "EDU_WORKER_OPS_PORT")
+    try:
+        run_worker(settings, burst=burst)
+    finally:
+        if ops is not None:
+            ops.close()
+
+
+def _serve_ops(settings, port: int, setting: str):
+    """The process's /metrics and /health/* (None when its port setting is 0); exits 1 if the port is taken."""
+    from workers.ops_http import PortInUse, serve_process_ops
+
+    try:
+        return serve_process_ops(settings, port, setting=setting)
+    except PortInUse as error:
+        console.print(f"[red]Cannot start:[/red] {error}.")
+        raise typer.Exit(1) from None
 
 
 @stack_app.command("run")
@@ -202,6 +268,7 @@ def _announce() -> None:
 
     console.print("\n[bold green]EduPlatform is ready[/bold green]")
     console.print(f"  command API  {COMMAND_API}   (docs: {COMMAND_API}/docs)")
+    console.print("  worker, relay  /metrics and /health/ready on http://127.0.0.1:9101 and :9102")
     for login in DEMO_LOGINS:
         console.print(f"  {login.role:<8} {login.email} / {login.password}")
     console.print("  (Ctrl-C stops the stack when it runs in the foreground; make down otherwise)\n")

@@ -16,15 +16,16 @@ than ``retention`` are deleted in small batches.
 import logging
 import threading
 import time
+from collections.abc import Callable
 from datetime import timedelta
 
 import psycopg
 from psycopg.rows import dict_row
 from redis.exceptions import RedisError
 from rq import Queue
-from sqlalchemy import make_url
 
-from workers.queues import EVENTS_JOB, event_to_job, new_job_id
+from projectors.connections import DomainConnections
+from projectors.queues import EVENTS_JOB, event_to_job, job_retry, new_job_id
 from write.outbox import NOTIFY_CHANNEL, DeliveredEvent
 from write.settings import DOMAINS, WriteSettings
 
@@ -44,9 +45,7 @@ DELETE FROM outbox WHERE id IN (
 
 
 def conninfo(settings: WriteSettings, domain: str) -> str:
-    """A libpq URL for psycopg.connect (the settings' URLs name SQLAlchemy's ``+psycopg`` driver)."""
-    url = make_url(settings.database_url(domain)).set(drivername="postgresql")
-    return url.render_as_string(hide_password=False)
+    return settings.libpq_url(domain)
 
 
 class OutboxRelay:
@@ -61,7 +60,10 @@ class OutboxRelay:
         retention: timedelta = timedelta(hours=1),
         prune_batch: int = 1000,
         prune_interval: float = 60.0,
+        on_tick: Callable[[], object] | None = None,
     ) -> None:
+        """``on_tick`` runs after every pass (the CLI's relay uses it to wake the projections' refresher
+        for retries that came due)."""
         self.settings = settings
         self.queue = queue
         self.domains = domains
@@ -70,22 +72,16 @@ class OutboxRelay:
         self.retention = retention
         self.prune_batch = prune_batch
         self.prune_interval = prune_interval
-        self._connections: dict[str, psycopg.Connection] = {}
+        self.on_tick = on_tick
+        self._connections = DomainConnections(settings, row_factory=dict_row)
         self._wake = threading.Event()
         self._stop = threading.Event()
 
     # -- one pass -------------------------------------------------------------------------------------
 
-    def _connection(self, domain: str) -> psycopg.Connection:
-        connection = self._connections.get(domain)
-        if connection is None or connection.closed:
-            connection = psycopg.connect(conninfo(self.settings, domain), row_factory=dict_row)
-            self._connections[domain] = connection
-        return connection
-
     def deliver_batch(self, domain: str) -> int:
         """Claims, enqueues and marks at most ``batch_size`` rows of one domain in one transaction."""
-        connection = self._connection(domain)
+        connection = self._connections.get(domain)
         try:
             with connection.transaction():
                 rows = connection.execute(CLAIM, {"batch": self.batch_size}).fetchall()
@@ -97,6 +93,7 @@ class OutboxRelay:
                         args=(event_to_job(DeliveredEvent.from_row(row)),),
                         job_id=new_job_id(self.queue),
                         description=f"{row['event_type']} {row['event_id']}",
+                        retry=job_retry(),
                     )
                     for row in rows
                 ]
@@ -106,7 +103,7 @@ class OutboxRelay:
                 connection.execute(MARK, {"ids": [row["id"] for row in rows]})
             return len(rows)
         except BaseException:
-            self._drop(domain)
+            self._connections.drop(domain)
             raise
 
     def deliver_pending(self, domain: str) -> int:
@@ -124,7 +121,7 @@ class OutboxRelay:
         """Deletes delivered rows older than the retention, ``prune_batch`` rows per transaction."""
         total = 0
         for domain in self.domains:
-            connection = self._connection(domain)
+            connection = self._connections.get(domain)
             while True:
                 with connection.transaction():
                     cursor = connection.execute(PRUNE, {"retention": self.retention, "batch": self.prune_batch})
@@ -133,14 +130,8 @@ class OutboxRelay:
                     break
         return total
 
-    def _drop(self, domain: str) -> None:
-        connection = self._connections.pop(domain, None)
-        if connection is not None:
-            connection.close()
-
     def close(self) -> None:
-        for domain in list(self._connections):
-            self._drop(domain)
+        self._connections.close()
 
     # -- the loop -------------------------------------------------------------------------------------
 
@@ -178,6 +169,8 @@ class OutboxRelay:
                     delivered = self.pass_once()
                     if delivered:
                         log.info("delivered %d events", delivered)
+                    if self.on_tick is not None:
+                        self.on_tick()
                     if time.monotonic() >= next_prune:
                         pruned = self.prune()
                         if pruned:

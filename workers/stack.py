@@ -24,8 +24,14 @@ ROOT = Path(__file__).resolve().parent.parent
 PROCFILE = ROOT / "compose" / "Procfile"
 POSTGRES_PORT = 55432
 REDIS_PORT = 56379
-# Each service of the Procfile and the URL that says it is ready.
-READY_URLS = {"command-api": "http://127.0.0.1:8001/health/ready"}
+# Each service of the Procfile and the URL that says it is ready (the worker's and the relay's are their
+# ops endpoints: EDU_WORKER_OPS_PORT and EDU_RELAY_OPS_PORT; compose/Procfile gives the second worker 9103).
+READY_URLS = {
+    "command-api": "http://127.0.0.1:8001/health/ready",
+    "worker": "http://127.0.0.1:9101/health/ready",
+    "worker-2": "http://127.0.0.1:9103/health/ready",
+    "relay": "http://127.0.0.1:9102/health/ready",
+}
 READY_TIMEOUT_SECONDS = 120
 
 
@@ -36,6 +42,12 @@ def stack_dir() -> Path:
 def datastores() -> tuple[PostgresServer, RedisServer]:
     base = stack_dir()
     return PostgresServer(base / "postgres", POSTGRES_PORT), RedisServer(base / "redis", REDIS_PORT)
+
+
+def stack_environment() -> dict[str, str]:
+    """EDU_* variables the stack sets for itself and its processes, unless already set: the embedded
+    search engine's data under the stack's directory, whatever the current directory is."""
+    return {"EDU_SEARCH_DIR": str(stack_dir() / "search")}
 
 
 def _pid_file() -> Path:
@@ -69,8 +81,28 @@ def start_datastores(say: Callable[[str], None]) -> None:
     settings = WriteSettings()
     upgrade_all(settings)
     # Before the services start, so they never see a half-loaded platform.
-    if seed_demo_if_empty(settings, Lines(say)):
-        say("Demo data loaded (edu seed --scale demo; projections are rebuilt once they exist)")
+    seeded = seed_demo_if_empty(settings, Lines(say))
+    if seeded:
+        say("Demo data loaded (edu seed --scale demo)")
+    rebuild_projections_if_needed(say, seeded=seeded)
+
+
+def rebuild_projections_if_needed(say: Callable[[str], None], *, seeded: bool) -> None:
+    """Rebuilds every projection when the read model has no active version (a fresh stack, or a Redis that
+    came back empty) or the demo data was just loaded (the seed writes no events)."""
+    from projectors.rebuild import rebuild
+    from projectors.runtime import Runtime
+
+    rt = Runtime.from_environment()
+    try:
+        if seeded or not rt.store.active():
+            reason = "demo data just loaded" if seeded else "the read model has no active version"
+            say(f"Rebuilding the projections from the write side ({reason})")
+            started = time.monotonic()
+            report = rebuild(rt)
+            say(f"Projections rebuilt: {report.courses:,} published courses in {time.monotonic() - started:.1f} s")
+    finally:
+        rt.close()
 
 
 def stop_datastores() -> None:
@@ -104,6 +136,8 @@ def run(on_ready: Callable[[], None]) -> int:
     stack_dir().mkdir(parents=True, exist_ok=True)
     _pid_file().write_text(str(os.getpid()))
     _ready_file().unlink(missing_ok=True)
+    for name, value in stack_environment().items():
+        os.environ.setdefault(name, value)  # for the start-up rebuild here and every process below
     manager = Manager(Printer(sys.stdout))
     try:
         start_datastores(lambda line: print(f"[stack] {line}", flush=True))

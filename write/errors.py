@@ -6,6 +6,7 @@ Services raise these; they never raise HTTPException. The body is always
 
 from typing import Any
 
+import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -118,6 +119,19 @@ def install_error_handlers(app: FastAPI) -> None:
             return error_response(422, "validation_failed", "The request is not valid.", details)
         code = _HTTP_CODES.get(exc.status_code, "http_error")
         return error_response(exc.status_code, code, str(exc.detail), headers=exc.headers)
+
+    @app.exception_handler(sqlalchemy.exc.TimeoutError)
+    async def _pool_exhausted(_: Request, exc: sqlalchemy.exc.TimeoutError) -> JSONResponse:
+        # Every database connection stayed busy for EDU_DB_POOL_TIMEOUT_SECONDS: overload, not our bug.
+        return error_response(
+            503, "service_busy", "Too busy right now; try again shortly.", headers={"Retry-After": "1"}
+        )
+
+    @app.exception_handler(sqlalchemy.exc.OperationalError)
+    async def _database_unavailable(_: Request, exc: sqlalchemy.exc.OperationalError) -> JSONResponse:
+        return error_response(
+            503, "database_unavailable", "A database is not answering; try again shortly.", headers={"Retry-After": "5"}
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:

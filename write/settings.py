@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy import make_url
 
 DEV_JWT_SECRET = "dev-only-jwt-secret-change-me-in-production-0123456789"
 DEV_DATABASE_HOST = "postgresql+psycopg://edu@127.0.0.1:55432"
@@ -62,6 +63,10 @@ class WriteSettings(BaseSettings):
 
     def database_url(self, domain: str) -> str:
         return getattr(self, f"{domain}_database_url")
+
+    def libpq_url(self, domain: str) -> str:
+        """The domain's URL for psycopg.connect (the settings name SQLAlchemy's ``+psycopg`` driver)."""
+        return make_url(self.database_url(domain)).set(drivername="postgresql").render_as_string(hide_password=False)
 
     @model_validator(mode="after")
     def _refuse_development_secrets_in_production(self) -> "WriteSettings":

@@ -17,6 +17,12 @@ Totals: tantivy counts every match exactly and cheaply, so ``total`` is exact (`
 beyond ``MAX_REACHABLE_HITS``; as with Meilisearch only the first ``MAX_REACHABLE_HITS`` hits can be paged
 to: later pages are empty. Searches never pass ``limit=0`` to tantivy (it panics).
 
+Fingerprints: each document stores ``documents.fingerprint`` of the document written (schema field
+``fp``); ``fingerprints`` reads them from one searcher -- one snapshot, a consistent view of one commit --
+with one all-documents search (limit = the number of documents, never 0) and a stored-document read per
+document: about 0.5-0.8 s for 100,000 documents on a loaded 2-core machine, mostly stored-document reads
+and UUID parsing; a dict entry per document. Writing costs ``fingerprint`` per document (~15 us).
+
 Cost of a search: one tantivy search (top hits by score or by a packed sort key, with the count), one
 aggregation for the facets and price stats (cached per index generation, words and min_rating), and the
 highlighting of the page's titles and summaries.
@@ -416,14 +422,28 @@ class TantivyEngine:
         )
         return Hit(uuid.UUID(doc_id), marks)
 
-    def count(self, version: IndexVersion | None = None) -> int:
+    def _read_target(self, version: IndexVersion | None) -> str:
         if version is not None:
-            name = self._check(version)
-        else:
-            name = self._active_name()
-            if name is None:
-                raise SearchUnavailable("no active search index")
-        return int(self._searcher(name).num_docs)
+            return self._check(version)
+        name = self._active_name()
+        if name is None:
+            raise SearchUnavailable("no active search index")
+        return name
+
+    def count(self, version: IndexVersion | None = None) -> int:
+        return int(self._searcher(self._read_target(version)).num_docs)
+
+    def fingerprints(self, version: IndexVersion | None = None) -> dict[uuid.UUID, str]:
+        name = self._read_target(version)
+        searcher = self._searcher(name)  # one snapshot: every document of one commit
+        total = int(searcher.num_docs)
+        if not total:
+            return {}  # (never limit=0: tantivy panics)
+        try:
+            found = searcher.search(tantivy.Query.all_query(), limit=total, count=False)
+            return dict(S.stored_fingerprint(searcher.doc(address)) for _, address in found.hits)
+        except (ValueError, OSError) as exc:
+            raise SearchEngineError(f"listing the fingerprints of {name} failed: {exc}") from exc
 
     def health(self) -> bool:
         try:
@@ -434,6 +454,13 @@ class TantivyEngine:
             return True
         except Exception:
             return False
+
+    def release_writer(self) -> None:
+        """Closes this process's index writers (everything written is committed already), freeing tantivy's
+        lock so that another process can write; the next write here opens a new one (~2 ms)."""
+        with self._write_lock, self._lock:
+            for name in list(self._writers):
+                self._discard_writer(name)
 
     def close(self) -> None:
         with self._write_lock, self._lock:

@@ -5,15 +5,16 @@ import uuid
 
 import tantivy
 
-from search.documents import CourseDocument
+from search.documents import CourseDocument, fingerprint
 from search.embedded.analysis import TOKENIZER, index_form
 
 # Bump when the schema or the analysis changes: an index of another layout must be rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: the stored fingerprint (FP)
 
 ID = "id"  # raw, stored: deletes by term, the hit's id
 STORED_TITLE = "title"  # bytes, stored: the original title and summary (for highlights)
 STORED_SUMMARY = "summary"
+FP = "fp"  # bytes, stored only: ``documents.fingerprint`` of the document written (ASCII hex)
 
 # Searchable fields (``analysis.index_form`` of the text) and their weights, best first.
 SEARCHABLE: dict[str, int] = {  # (the order of to_tantivy's forms)
@@ -63,6 +64,7 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field(ID, stored=True, tokenizer_name="raw", index_option="basic")
     sb.add_bytes_field(STORED_TITLE, stored=True)
     sb.add_bytes_field(STORED_SUMMARY, stored=True)
+    sb.add_bytes_field(FP, stored=True)
     for name in (*SEARCHABLE, ALL_TEXT):
         sb.add_text_field(name, tokenizer_name=TOKENIZER, index_option="basic")
     for name in (CATEGORY, LEVEL, PRICE_KIND):
@@ -150,6 +152,7 @@ def to_tantivy(doc: CourseDocument) -> tuple[str, tantivy.Document]:
         add_unsigned(K_POPULAR, k_popular)
         add_unsigned(K_NEWEST, k_newest)
         add_unsigned(K_PRICE, k_price)
+        out.add_bytes(FP, fingerprint(doc).encode())
         return key, out
     except InvalidDocument as exc:
         raise InvalidDocument(f"course {getattr(doc, 'id', '?')}: {exc}") from None
@@ -160,3 +163,8 @@ def to_tantivy(doc: CourseDocument) -> tuple[str, tantivy.Document]:
 def stored_texts(doc: tantivy.Document) -> tuple[str, str, str]:
     """(id, title, summary) of a stored document."""
     return doc.get_first(ID), doc.get_first(STORED_TITLE).decode(), doc.get_first(STORED_SUMMARY).decode()
+
+
+def stored_fingerprint(doc: tantivy.Document) -> tuple[uuid.UUID, str]:
+    """(id, fingerprint) of a stored document."""
+    return uuid.UUID(doc.get_first(ID)), doc.get_first(FP).decode()

@@ -3,19 +3,22 @@
 Ids are strings (Meilisearch document ids are strings or integers; UUIDs go as their canonical text),
 ``is_free`` is stored (computed from the price) so it can be filtered and faceted. Text fields lose the two
 private-use characters the adapter uses as highlight markers (``response.PRE``/``POST``), so document text
-can never forge a highlight.
+can never forge a highlight. ``fp`` is ``documents.fingerprint`` of the CourseDocument written (before that
+cleaning): neither searchable, filterable nor sortable (``settings``), never asked for by searches
+(``request``), only listed by ``MeilisearchEngine.fingerprints``.
 """
 
 import math
 import uuid
 from typing import Any
 
-from search.documents import CourseDocument
+from search.documents import CourseDocument, fingerprint
 from search.engine import SearchEngineError
 
 HIGHLIGHT_PRE = "\ue000"
 HIGHLIGHT_POST = "\ue001"
 _STRIP = str.maketrans("", "", HIGHLIGHT_PRE + HIGHLIGHT_POST)
+FINGERPRINT = "fp"
 
 
 class InvalidDocument(SearchEngineError):
@@ -70,6 +73,7 @@ def to_meili(doc: CourseDocument) -> dict[str, Any]:
         "published_at": _count(doc.id, "published_at", doc.published_at),
         "version": _count(doc.id, "version", doc.version),
         "lesson_titles": [_text(doc.id, "lesson_titles", t) for t in doc.lesson_titles],
+        FINGERPRINT: fingerprint(doc),
     }
 
 

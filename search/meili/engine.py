@@ -6,6 +6,11 @@ Versions map onto indexes as ``layout`` describes: searches read only the live i
 checks it (a failed task raises SearchEngineError with Meilisearch's error); an unreachable server raises
 SearchUnavailable.
 
+Fingerprints: each document carries ``fp`` (``documents.fingerprint`` of the document written);
+``fingerprints`` pages through the documents route asking for ``id`` and ``fp`` only (``read_page_size``
+a request: 10 requests per 100,000 documents). Pages are read at successive offsets, not from one snapshot:
+a deletion made meanwhile shifts later documents back, and one may be missed.
+
 Rebuild recipe: ``v = create_version(); upsert(docs, v) ...; activate(v); drop(old)``. Writes to the active
 version (``version=None``) made while ``v`` is being built land in the old data and must be replayed into
 ``v`` before it is activated (the projector's checkpoint does this); an ``upsert(docs, v)`` racing an
@@ -33,7 +38,7 @@ from meilisearch.errors import (
 from search.documents import CourseDocument
 from search.engine import IndexVersion, SearchEngineError, SearchUnavailable
 from search.meili import layout
-from search.meili.documents import to_meili
+from search.meili.documents import FINGERPRINT, to_meili
 from search.meili.request import build_search_requests
 from search.meili.response import map_response
 from search.meili.settings import index_settings
@@ -60,15 +65,18 @@ class MeilisearchEngine:
         request_timeout_s: float = 10.0,
         task_timeout_s: float = 120.0,
         batch_size: int = 1000,
+        read_page_size: int = 10_000,
         client: meilisearch.Client | None = None,
     ) -> None:
-        """``client`` replaces the ones built from ``url``/``api_key`` (tests)."""
+        """``batch_size``: documents (or ids) per write task; ``read_page_size``: documents per page when
+        listing fingerprints; ``client`` replaces the ones built from ``url``/``api_key`` (tests)."""
         self._prefix = layout.validate_prefix(index_prefix)
         self._url, self._api_key, self._request_timeout_s = url, api_key, request_timeout_s
         self._shared_client = client
         self._local = threading.local()
         self._task_timeout_s = task_timeout_s
         self._batch_size = batch_size
+        self._read_page_size = read_page_size
         self._live = layout.live_uid(self._prefix)
 
     # --- plumbing ---
@@ -288,11 +296,32 @@ class MeilisearchEngine:
         stats = self._call(f"stats of {uid}", self._client.index(uid).get_stats)
         return int(stats.number_of_documents)
 
+    def fingerprints(self, version: IndexVersion | None = None) -> dict[uuid.UUID, str]:
+        uid = self._data_uid(version)
+        index = self._client.index(uid)
+        found: dict[uuid.UUID, str] = {}
+        offset = 0
+        while True:
+            page = self._call(
+                f"documents of {uid}",
+                index.get_documents,
+                {"fields": ["id", FINGERPRINT], "offset": offset, "limit": self._read_page_size},
+            )
+            for document in page.results:
+                data = dict(document)
+                found[uuid.UUID(str(data["id"]))] = str(data.get(FINGERPRINT) or "")
+            offset += len(page.results)
+            if not page.results or offset >= int(page.total):
+                return found
+
     def health(self) -> bool:
         try:
             return self._client.health().get("status") == "available"
         except (MeilisearchError, requests.RequestException, ValueError):
             return False
+
+    def release_writer(self) -> None:
+        """Nothing to release: Meilisearch serialises writes itself."""
 
     def close(self) -> None:
         """Nothing held open: the client sends each request on its own connection."""

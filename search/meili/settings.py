@@ -7,6 +7,7 @@ from search.synonyms import SYNONYM_GROUPS
 
 # In weight order: Meilisearch ranks a match by the position of its attribute in this list
 # (the ``attribute`` ranking rule).
+# (Every other attribute -- ids, numbers, the fingerprint ``fp`` -- is not searchable.)
 SEARCHABLE_ATTRIBUTES = ["title", "teacher_name", "category_name", "summary", "description", "lesson_titles"]
 FILTERABLE_ATTRIBUTES = ["category_slug", "level", "is_free", "price", "rating_avg"]
 SORTABLE_ATTRIBUTES = ["rating_avg", "review_count", "enrollment_count", "published_at", "price"]
@@ -42,6 +43,8 @@ def index_settings() -> dict[str, Any]:
         "searchableAttributes": list(SEARCHABLE_ATTRIBUTES),
         "filterableAttributes": list(FILTERABLE_ATTRIBUTES),
         "sortableAttributes": list(SORTABLE_ATTRIBUTES),
+        # every attribute, ``fp`` included, so the documents route can list fingerprints; search requests
+        # name the few attributes a hit needs (``request``)
         "displayedAttributes": ["*"],
         "rankingRules": list(RANKING_RULES),
         "stopWords": [],

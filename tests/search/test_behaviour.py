@@ -21,6 +21,7 @@ from search import (
     SearchQuery,
     SearchResult,
     Sort,
+    fingerprint,
 )
 from search.query import MAX_QUERY_CHARS
 from tests.search.corpus import COURSES, course
@@ -517,6 +518,60 @@ def test_an_invalid_document_raises_and_later_writes_still_land(blank_engine):
         blank_engine.upsert([COURSES[3], bad])
     blank_engine.upsert([COURSES[4]])
     assert COURSES[4].id in ids(search(blank_engine, ""))
+
+
+# --- fingerprints (projections verify) ------------------------------------------------------------------
+
+
+def fingerprints_of(docs) -> dict[uuid.UUID, str]:
+    return {d.id: fingerprint(d) for d in docs}
+
+
+def test_fingerprints_are_those_of_the_documents_written(engine):
+    assert engine.fingerprints() == fingerprints_of(COURSES)
+    assert engine.fingerprints(engine.active_version()) == fingerprints_of(COURSES)
+
+
+def test_an_upsert_of_a_changed_document_changes_its_fingerprint(blank_engine):
+    docs = COURSES[:3]
+    _live(blank_engine, docs)
+    before = blank_engine.fingerprints()
+    changed = dataclasses.replace(docs[0], review_count=docs[0].review_count + 1, version=docs[0].version + 1)
+    blank_engine.upsert([changed, docs[1]])  # docs[1] written again, unchanged
+    after = blank_engine.fingerprints()
+    assert after == fingerprints_of([changed, *docs[1:]])
+    assert after[changed.id] != before[changed.id]
+    assert {i: f for i, f in after.items() if i != changed.id} == {i: f for i, f in before.items() if i != changed.id}
+
+
+def test_deleted_documents_leave_the_fingerprints(blank_engine):
+    docs = COURSES[:4]
+    _live(blank_engine, docs)
+    blank_engine.delete([docs[1].id])
+    assert blank_engine.fingerprints() == fingerprints_of([docs[0], *docs[2:]])
+    blank_engine.delete([d.id for d in docs])
+    assert blank_engine.fingerprints() == {}
+
+
+def test_fingerprints_of_a_version_given_explicitly(blank_engine):
+    old_docs, new_docs = COURSES[:5], COURSES[5:12]
+    old = _live(blank_engine, old_docs)
+    new = blank_engine.create_version()
+    assert blank_engine.fingerprints(new) == {}  # empty
+    blank_engine.upsert(new_docs, new)
+    assert blank_engine.fingerprints(new) == fingerprints_of(new_docs)
+    assert blank_engine.fingerprints() == fingerprints_of(old_docs)  # the active one by default
+    blank_engine.activate(new)
+    assert blank_engine.fingerprints(old) == fingerprints_of(old_docs)  # parked, still readable
+    assert blank_engine.fingerprints() == fingerprints_of(new_docs)
+    blank_engine.drop(old)
+    with pytest.raises(SearchEngineError):
+        blank_engine.fingerprints(old)
+
+
+def test_fingerprints_need_an_active_version(blank_engine):
+    with pytest.raises(SearchEngineError):
+        blank_engine.fingerprints()
 
 
 def test_count_and_health(engine):

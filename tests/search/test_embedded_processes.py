@@ -99,6 +99,23 @@ def test_one_writer_at_a_time_and_the_lock_goes_with_its_process(tmp_path, child
         engine.close()
 
 
+def test_a_released_writer_lets_another_writer_in_and_can_write_again(tmp_path):
+    first, second = TantivyEngine(tmp_path), TantivyEngine(tmp_path)
+    try:
+        first.activate(first.create_version())
+        first.upsert([make_doc(1)])
+        with pytest.raises(SearchEngineError, match="writer"):
+            second.upsert([make_doc(2)])  # the first still holds tantivy's lock
+        first.release_writer()
+        second.upsert([make_doc(2)])
+        second.release_writer()
+        first.upsert([make_doc(3)])  # opens a new writer
+        assert first.count() == 3
+    finally:
+        first.close()
+        second.close()
+
+
 @pytest.mark.skipif(not hasattr(signal, "SIGXFSZ"), reason="needs RLIMIT_FSIZE / SIGXFSZ")
 def test_a_failed_commit_raises_and_later_writes_land(tmp_path, children):
     child = spawn("failing-commit", str(tmp_path))

@@ -5,8 +5,9 @@ import os
 
 import pytest
 
-from search import IndexVersion, SearchEngineError, SearchQuery, SearchUnavailable, Sort
+from search import IndexVersion, SearchEngineError, SearchQuery, SearchUnavailable, Sort, fingerprint
 from search.embedded import TantivyEngine
+from search.embedded.schema import SCHEMA_VERSION
 from search.embedded.versions import VersionStore
 from tests.search.embedded_helpers import make_doc
 
@@ -234,3 +235,26 @@ def test_an_index_of_another_layout_is_refused_not_misread(engine, tmp_path):
     (tmp_path / "versions" / version.name / "edu-search.json").write_text('{"schema_version": 0}')
     with pytest.raises(SearchUnavailable, match="rebuild"):
         TantivyEngine(tmp_path).search(SearchQuery())
+
+
+def test_an_index_of_the_layout_before_fingerprints_must_be_rebuilt(tmp_path):
+    first = TantivyEngine(tmp_path)
+    old = first.create_version()
+    first.upsert([make_doc(1)], old)
+    first.activate(old)
+    first.close()
+    (tmp_path / "versions" / old.name / "edu-search.json").write_text(f'{{"schema_version": {SCHEMA_VERSION - 1}}}')
+
+    engine = TantivyEngine(tmp_path)
+    assert engine.health() is False
+    for call in (lambda: engine.search(SearchQuery()), engine.fingerprints, lambda: engine.upsert([make_doc(2)])):
+        with pytest.raises(SearchUnavailable, match="rebuild"):
+            call()
+    # the rebuild: a new version in the current layout, activated, the old one dropped
+    new = engine.create_version()
+    engine.upsert([make_doc(1), make_doc(2)], new)
+    engine.activate(new)
+    engine.drop(old)
+    assert engine.health() is True and engine.versions() == [new]
+    assert engine.fingerprints() == {d.id: fingerprint(d) for d in (make_doc(1), make_doc(2))}
+    engine.close()

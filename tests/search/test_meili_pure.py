@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import requests
 from meilisearch.errors import MeilisearchApiError
+from meilisearch.models.document import DocumentsResults
 from meilisearch.models.task import Task, TaskInfo
 
 from search import (
@@ -25,9 +26,17 @@ from search import (
     SearchQuery,
     SearchUnavailable,
     Sort,
+    fingerprint,
 )
 from search.meili import MeilisearchEngine, layout
-from search.meili.documents import HIGHLIGHT_POST, HIGHLIGHT_PRE, InvalidDocument, from_meili, to_meili
+from search.meili.documents import (
+    FINGERPRINT,
+    HIGHLIGHT_POST,
+    HIGHLIGHT_PRE,
+    InvalidDocument,
+    from_meili,
+    to_meili,
+)
 from search.meili.filters import FACET_ATTRIBUTES, any_of, build_filter, min_rating_clause, quote
 from search.meili.request import SORTS, build_search_requests, plain_query_text
 from search.meili.response import map_response, render_highlight
@@ -175,6 +184,24 @@ def test_documents_round_trip():
         assert data["id"] == str(course.id) and data["teacher_id"] == str(course.teacher_id)
         assert data["is_free"] is (course.price == 0)
         assert isinstance(data["lesson_titles"], list)
+
+
+def test_documents_carry_the_fingerprint_of_the_document_written():
+    for course in COURSES:
+        assert to_meili(course)[FINGERPRINT] == fingerprint(course)
+    forged = dataclasses.replace(COURSES[0], title=f"{P}Fake{Q} mark")
+    assert to_meili(forged)[FINGERPRINT] == fingerprint(forged)  # of the source, not of the cleaned text
+
+
+def test_the_fingerprint_is_neither_searched_filtered_sorted_nor_returned_by_searches():
+    settings = index_settings()
+    for key in ("searchableAttributes", "filterableAttributes", "sortableAttributes"):
+        assert FINGERPRINT not in settings[key]
+    assert settings["displayedAttributes"] == ["*"]  # the documents route lists it
+    for query in (SearchQuery(), SearchQuery(highlight=False), SearchQuery(text="x", levels=("beginner",))):
+        for body in build_search_requests(query, "courses"):
+            if body.get("limit") != 0:  # a body with hits names what they hold
+                assert FINGERPRINT not in body["attributesToRetrieve"]
 
 
 def test_highlight_markers_cannot_be_indexed():
@@ -453,6 +480,16 @@ class FakeIndex:
             raise api_error(404, "document_not_found", f"Document `{doc_id}` not found.")
         return SimpleNamespace(**ix["docs"][doc_id])
 
+    def get_documents(self, parameters=None):
+        ix = self.client.indexes.get(self.uid)
+        if ix is None:
+            raise api_error(404, "index_not_found", f"Index `{self.uid}` not found.")
+        self.client.document_reads.append(dict(parameters))
+        offset, limit, fields = parameters.get("offset", 0), parameters.get("limit", 20), parameters.get("fields")
+        docs = list(ix["docs"].values())
+        page = [{k: v for k, v in d.items() if fields is None or k in fields} for d in docs[offset : offset + limit]]
+        return DocumentsResults({"results": page, "offset": offset, "limit": limit, "total": len(docs)})
+
     def get_stats(self):
         ix = self.client.indexes.get(self.uid)
         if ix is None:
@@ -468,6 +505,7 @@ class FakeClient:
         self.tasks: dict[int, SimpleNamespace] = {}
         self.fail_next: dict | None = None
         self.searches: list = []
+        self.document_reads: list[dict] = []
         self.answer: dict | None = None
 
     def enqueue(self, kind, index_uid, apply, *, create=False):
@@ -630,6 +668,43 @@ def test_upserts_go_in_batches(fake):
     assert engine.count(v) == len(COURSES)
     engine.delete([c.id for c in COURSES[:10]], v)
     assert engine.count(v) == len(COURSES) - 10
+
+
+def test_fingerprints_page_through_id_and_fp_only(fake):
+    engine = MeilisearchEngine("http://meili.invalid", None, "courses", client=fake, read_page_size=7)  # type: ignore[arg-type]
+    with pytest.raises(SearchEngineError, match="no active version"):
+        engine.fingerprints()
+    v1 = engine.create_version()
+    assert engine.fingerprints(v1) == {}
+    engine.upsert(COURSES, v1)
+    expected = {c.id: fingerprint(c) for c in COURSES}
+    fake.document_reads.clear()
+    assert engine.fingerprints(v1) == expected
+    assert [r["offset"] for r in fake.document_reads] == list(range(0, len(COURSES), 7))  # 40 documents
+    assert all(r["fields"] == ["id", FINGERPRINT] and r["limit"] == 7 for r in fake.document_reads)
+
+    engine.activate(v1)
+    changed = dataclasses.replace(COURSES[0], price=COURSES[0].price + 1)
+    engine.upsert([changed])
+    engine.delete([COURSES[1].id])
+    expected = {**expected, changed.id: fingerprint(changed)}
+    del expected[COURSES[1].id]
+    assert engine.fingerprints() == expected
+
+    v2 = engine.create_version()
+    engine.upsert(COURSES[:3], v2)
+    engine.activate(v2)
+    assert engine.fingerprints(v1) == expected  # parked
+    assert engine.fingerprints() == {c.id: fingerprint(c) for c in COURSES[:3]}
+    with pytest.raises(SearchEngineError, match="courses_v9"):
+        engine.fingerprints(IndexVersion("courses_v9"))
+
+
+def test_a_document_indexed_without_a_fingerprint_lists_as_empty(meili, fake):
+    meili.activate(meili.create_version())
+    legacy = {k: v for k, v in to_meili(COURSES[0]).items() if k != FINGERPRINT}
+    fake.indexes["courses"]["docs"][legacy["id"]] = legacy
+    assert meili.fingerprints() == {COURSES[0].id: ""}
 
 
 def test_a_task_that_never_finishes_times_out(fake):

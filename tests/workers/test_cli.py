@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from tests.actors import PASSWORD, unique_email
@@ -15,6 +16,8 @@ def run_edu(settings, *args: str) -> subprocess.CompletedProcess:
     env = {key: value for key, value in os.environ.items() if not key.startswith("EDU_")}
     env |= {f"EDU_{d.upper()}_DATABASE_URL": settings.database_url(d) for d in DOMAINS}
     env |= {"EDU_REDIS_URL": settings.redis_url, "EDU_REDIS_KEY_PREFIX": settings.redis_key_prefix}
+    # A worker that runs a refresh writes the search engine: never the dev stack's (./.devstack/search).
+    env["EDU_SEARCH_DIR"] = str(Path(tempfile.gettempdir()) / f"edu-test-search-{settings.redis_key_prefix.strip(':')}")
     return subprocess.run([EDU, *args], env=env, capture_output=True, text=True, timeout=60)
 
 

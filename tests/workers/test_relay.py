@@ -19,9 +19,10 @@ import pytest
 from rq import Queue
 from rq.job import Job
 
+from projectors.queues import SERIALIZER, events_queue, rq_redis
 from tests.actors import verified_teacher
+from tests.rq_keys import remove_rq_keys
 from tests.workers.test_cli import EDU, run_edu
-from workers.queues import SERIALIZER, events_queue, rq_redis
 from workers.relay import OutboxRelay, conninfo
 from write.settings import DOMAINS
 
@@ -32,13 +33,8 @@ DOMAIN = "review"
 def rq(settings):
     connection = rq_redis(settings)
     yield connection
-    run = settings.redis_key_prefix.rstrip(":")
-    for key in connection.scan_iter(match=f"rq:*{run}*"):
-        connection.delete(key)
-    mine = [q for q in connection.smembers("rq:queues") if run.encode() in q]
-    if mine:
-        connection.srem("rq:queues", *mine)
-    assert not list(connection.scan_iter(match=f"rq:*{run}*"))
+    remove_rq_keys(settings)
+    assert not list(connection.scan_iter(match=f"rq:*{settings.redis_key_prefix.rstrip(':')}*"))
     connection.close()
 
 

@@ -1,4 +1,5 @@
-"""Catalog's routes: categories, and the authoring of courses, modules and lessons by their teacher.
+"""Catalog's routes: categories (listed for anyone, renamed by an admin), and the authoring of courses,
+modules and lessons by their teacher.
 
 Authoring needs a verified teacher (401 anonymous, 403 anyone else); a course, module or lesson that is
 not the caller's is 404. A 204 answer carries the new course version in the ``Course-Version`` header,
@@ -13,6 +14,8 @@ from fastapi import APIRouter, Query, Response, status
 from write.catalog import commands, curriculum, lessons, queries
 from write.catalog.schemas import (
     CategoryList,
+    CategoryOut,
+    CategoryRenameIn,
     CourseDraft,
     CourseIn,
     CourseOut,
@@ -26,7 +29,7 @@ from write.catalog.schemas import (
     ModulePatch,
     TeacherCourseList,
 )
-from write.identity.auth import Context, OptionalUser, VerifiedTeacher
+from write.identity.auth import Context, CurrentAdmin, OptionalUser, VerifiedTeacher
 
 router = APIRouter()
 
@@ -41,6 +44,12 @@ def _no_content(version: int) -> Response:
 async def list_categories(ctx: Context) -> CategoryList:
     """The subjects a course can be filed under."""
     return CategoryList(items=await queries.categories(ctx))
+
+
+@router.patch("/admin/categories/{slug}", response_model=CategoryOut, tags=["admin"])
+async def rename_category(slug: str, body: CategoryRenameIn, ctx: Context, admin: CurrentAdmin) -> CategoryOut:
+    """Rename a category (its slug stays); every course filed under it shows the new name. Same name: no-op."""
+    return CategoryOut.model_validate(await commands.rename_category(ctx, slug, body.name))
 
 
 @router.post("/courses", status_code=status.HTTP_201_CREATED, response_model=CourseOut, tags=["courses"])

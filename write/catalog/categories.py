@@ -1,7 +1,11 @@
 """The subjects a course can be filed under: the list the first migration seeded.
 
 The migration keeps its own frozen copy (a migration must not change when this file does); a test checks
-that the database and this list agree. A new subject needs a new migration, then a line here.
+that a freshly migrated database and this list agree. A new subject needs a new migration, then a line here.
+
+The names below are the seeded ones, not necessarily the current ones: an admin may rename a category
+(``PATCH /admin/categories/{slug}``), which changes only the database row's name (and records
+``CategoryRenamed``). The database is the truth for names; commands and answers read them from there.
 """
 
 from typing import NamedTuple

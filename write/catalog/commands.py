@@ -1,4 +1,5 @@
-"""Catalog's course commands: create, edit, publish, unpublish -- and the locking every change goes through.
+"""Catalog's course commands: create, edit, publish, unpublish -- and the locking every change goes through;
+and an admin's renaming of a category.
 
 Every change to a course, its modules or its lessons is one transaction that first locks the course row
 (``_locked_course``) and then bumps ``courses.version`` by exactly one, so concurrent changes to one course
@@ -42,7 +43,7 @@ async def locked_course(session: AsyncSession, course_id: uuid.UUID, teacher_id:
     return course
 
 
-async def record(session: AsyncSession, event: events.CourseEvent) -> None:
+async def record(session: AsyncSession, event: events.CourseEvent | events.CategoryEvent) -> None:
     """Writes the pending rows, then the event: a command that fails anywhere leaves neither."""
     await session.flush()
     await outbox.record(session, catalog_outbox, event)
@@ -63,7 +64,9 @@ async def has_lessons(session: AsyncSession, course_id: uuid.UUID, besides_modul
 
 
 async def _category(session: AsyncSession, slug: str) -> Category:
-    category = await session.scalar(select(Category).where(Category.slug == slug))
+    """The category row, share-locked: a rename waits for this transaction, and this one for a rename in
+    flight, so a course's event never carries a name older than a ``CategoryRenamed`` recorded before it."""
+    category = await session.scalar(select(Category).where(Category.slug == slug).with_for_update(read=True))
     if category is None:
         raise InvalidInput(
             f"There is no category {slug!r}; GET /categories lists them.",
@@ -113,6 +116,21 @@ def _created(course: Course) -> events.CourseCreated:
         status=course.status,
         created_at=course.created_at,
     )
+
+
+async def rename_category(ctx: CommandContext, slug: str, name: str) -> Category:
+    """Renames the category's row (the slug stays); the same name again changes nothing and records nothing."""
+    async with ctx.databases.transaction(DOMAIN) as session:
+        category = await session.scalar(select(Category).where(Category.slug == slug).with_for_update())
+        if category is None:
+            raise NotFound("No category with this slug.")
+        if category.name == name:
+            return category
+        category.name = name
+        await record(
+            session, events.CategoryRenamed(aggregate_id=events.category_aggregate_id(slug), slug=slug, name=name)
+        )
+        return category
 
 
 async def update_course(ctx: CommandContext, teacher_id: uuid.UUID, course_id: uuid.UUID, body: CoursePatch) -> Course:

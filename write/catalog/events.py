@@ -1,5 +1,7 @@
-"""Catalog's events. The aggregate is the course: modules and lessons are parts of it, so every event's
-``aggregate_id`` is the course id and ``aggregate_version`` the course version the change produced.
+"""Catalog's events. The aggregate is the course: modules and lessons are parts of it, so every course
+event's ``aggregate_id`` is the course id and ``aggregate_version`` the course version the change produced.
+A category is an aggregate of its own (``CategoryRenamed``): its id is derived from its slug
+(``category_aggregate_id``) and it has no version.
 
 Payloads carry the new state of what changed (markdown as written, never rendered HTML). Where positions
 moved, the event carries the complete new order of the affected parent(s) -- a list of ids, first to
@@ -13,6 +15,11 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from write.outbox import DomainEvent
+
+
+def category_aggregate_id(slug: str) -> uuid.UUID:
+    """A category's aggregate id: categories are keyed by slug, the outbox by UUID, so derive one (stable)."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"edu:category:{slug}")
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -106,3 +113,16 @@ class LessonRemoved(CourseEvent):
     lesson_id: uuid.UUID
     module_id: uuid.UUID
     lesson_order: list[uuid.UUID]
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class CategoryEvent(DomainEvent):
+    aggregate_type: ClassVar[str] = "category"
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class CategoryRenamed(CategoryEvent):
+    """An admin renamed a category; every course filed under ``slug`` now shows ``name``."""
+
+    slug: str
+    name: str

@@ -24,6 +24,7 @@ Description = multi_line(max_length=20_000)
 PartTitle = single_line(max_length=200)  # module and lesson titles
 LessonContent = multi_line(max_length=100_000)
 Level = Literal["beginner", "intermediate", "advanced"]
+CategoryName = single_line(max_length=100)
 CategorySlug = Annotated[str, Field(min_length=1, max_length=50, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 
 
@@ -126,6 +127,10 @@ class LessonPatch(PatchBody):
     is_preview: Flag | None = None
     position: Position | None = None
     module_id: uuid.UUID | None = Field(None, description="move to another module of the same course")
+
+
+class CategoryRenameIn(RequestBody):
+    name: CategoryName
 
 
 class CategoryOut(ResponseBody):

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response, status
 from write.cursors import decode_cursor, encode_cursor
 from write.identity import commands, queries
 from write.identity.auth import ClientIp, Context, CurrentAdmin, CurrentUser
-from write.identity.schemas import LoginIn, RefreshIn, RegisterIn, TokenPair, UserList, UserOut
+from write.identity.schemas import LoginIn, RefreshIn, RegisterIn, RenameIn, TokenPair, UserList, UserOut
 
 router = APIRouter()
 
@@ -42,6 +42,12 @@ async def logout(body: RefreshIn, ctx: Context, user: CurrentUser) -> Response:
 async def me(user: CurrentUser) -> UserOut:
     """The signed-in user."""
     return UserOut(id=user.id, email=user.email, name=user.name, role=user.role, is_verified=user.is_verified)
+
+
+@router.patch("/auth/me", response_model=UserOut, tags=["auth"])
+async def rename_me(body: RenameIn, ctx: Context, user: CurrentUser) -> UserOut:
+    """Change your display name; the same name again changes nothing."""
+    return UserOut.model_validate(await commands.rename_user(ctx, user.id, body.name))
 
 
 @router.get("/admin/teachers", response_model=UserList, tags=["admin"])

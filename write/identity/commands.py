@@ -1,4 +1,5 @@
-"""Identity's commands: register, log in, rotate and revoke refresh tokens, create admins, verify teachers."""
+"""Identity's commands: register, log in, rotate and revoke refresh tokens, create admins, verify teachers,
+rename oneself."""
 
 import enum
 import uuid
@@ -225,5 +226,20 @@ async def verify_teacher(ctx: CommandContext, admin_id: uuid.UUID, user_id: uuid
             session,
             identity_outbox,
             events.TeacherVerified(aggregate_id=user.id, name=user.name, verified_by=admin_id),
+        )
+        return user
+
+
+async def rename_user(ctx: CommandContext, user_id: uuid.UUID, name: str) -> User:
+    """Changes the caller's display name; the same name again changes nothing and records nothing."""
+    async with ctx.databases.transaction(DOMAIN) as session:
+        user = await session.get(User, user_id, with_for_update=True)
+        if user is None:
+            raise Unauthenticated("This account no longer exists.", code="invalid_token")
+        if user.name == name:
+            return user
+        user.name, user.updated_at = name, datetime.now(UTC)
+        await outbox.record(
+            session, identity_outbox, events.UserRenamed(aggregate_id=user.id, name=name, role=user.role)
         )
         return user

@@ -32,6 +32,14 @@ class TeacherVerified(UserEvent):
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
+class UserRenamed(UserEvent):
+    """The user changed their display name (``PATCH /auth/me``); ``role`` lets a consumer skip students."""
+
+    name: str
+    role: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class UserLoggedIn(UserEvent):
     family_id: uuid.UUID
 

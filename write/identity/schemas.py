@@ -47,6 +47,12 @@ class AdminIn(RequestBody):
     name: PersonName | None = None
 
 
+class RenameIn(RequestBody):
+    """``PATCH /auth/me``: the one thing a user may change about themselves (for now)."""
+
+    name: PersonName
+
+
 class RefreshIn(RequestBody):
     refresh_token: str = Field(min_length=1, max_length=200)
 

@@ -1,0 +1,87 @@
+"""Where the commit-to-visible time goes, from RQ's own records of the jobs that ran (kept for
+``result_ttl``): for each event of the measured run, the relay (event occurred → job on the events queue),
+the wait on the queue (→ a worker starts it) and the event job itself (marking the course); for each
+refresh job, how long it ran and how many courses it projected. Read after the run; nothing is added to
+the platform's own code paths."""
+
+import time
+from datetime import UTC, datetime
+
+from rq.job import Job
+from rq.registry import FinishedJobRegistry, StartedJobRegistry
+
+from projectors.queues import SERIALIZER, events_queue, refresh_queue, rq_redis
+from write.settings import WriteSettings
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _ms(later: datetime | None, earlier: datetime | None) -> float | None:
+    if later is None or earlier is None:
+        return None
+    return (_utc(later) - _utc(earlier)).total_seconds() * 1000
+
+
+def _finished(queue) -> list[Job]:
+    ids = FinishedJobRegistry(queue=queue).get_job_ids()
+    return [job for job in Job.fetch_many(ids, connection=queue.connection, serializer=SERIALIZER) if job]
+
+
+def wait_drained(settings: WriteSettings, timeout_s: float) -> bool:
+    """Waits until no job waits or runs on either queue (a card can show its version while the events that
+    led there still wait: a refresh reads the current source); True if they drained in time."""
+    connection = rq_redis(settings)
+    try:
+        queues = (events_queue(settings, connection), refresh_queue(settings, connection))
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if not any(q.count or StartedJobRegistry(queue=q).count for q in queues):
+                return True
+            time.sleep(0.05)
+        return False
+    finally:
+        connection.close()
+
+
+def stage_samples(settings: WriteSettings, since: datetime) -> dict[str, list[float]]:
+    """Stage name -> samples (ms; courses for ``courses per refresh job``): the events that occurred after
+    ``since``, the refresh jobs that ended after it."""
+    connection = rq_redis(settings)
+    try:
+        stages: dict[str, list[float]] = {
+            "relay (event occurred → on the events queue)": [],
+            "events queue wait (→ a worker starts the job)": [],
+            "event job (marks the course, wakes the refresher)": [],
+            "refresh job (projection rounds until nothing is marked)": [],
+            "courses per refresh job": [],
+        }
+        names = list(stages)
+        for job in _finished(events_queue(settings, connection)):
+            occurred = datetime.fromisoformat(job.args[0]["occurred_at"])
+            if _utc(occurred) < since:
+                continue
+            for name, value in zip(
+                names[:3],
+                (
+                    _ms(job.enqueued_at, occurred),
+                    _ms(job.started_at, job.enqueued_at),
+                    _ms(job.ended_at, job.started_at),
+                ),
+                strict=True,
+            ):
+                if value is not None:
+                    stages[name].append(value)
+        for job in _finished(refresh_queue(settings, connection)):
+            if job.ended_at is None or _utc(job.ended_at) < since:  # a refresher may run from before the run
+                continue
+            duration = _ms(job.ended_at, job.started_at)
+            if duration is not None:
+                stages[names[3]].append(duration)
+            result = job.return_value()
+            if isinstance(result, dict) and "courses" in result:
+                stages[names[4]].append(float(result["courses"]))
+        return stages
+    finally:
+        connection.close()
