@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from rq.job import Job
 from rq.registry import FinishedJobRegistry, StartedJobRegistry
 
-from projectors.queues import SERIALIZER, events_queue, refresh_queue, rq_redis
+from projectors.queues import EVENTS_JOB, REFRESH_JOB, SERIALIZER, events_queue, rq_redis
 from write.settings import WriteSettings
 
 
@@ -30,11 +30,11 @@ def _finished(queue) -> list[Job]:
 
 
 def wait_drained(settings: WriteSettings, timeout_s: float) -> bool:
-    """Waits until no job waits or runs on either queue (a card can show its version while the events that
+    """Waits until no job waits or runs on the queue (a card can show its version while the events that
     led there still wait: a refresh reads the current source); True if they drained in time."""
     connection = rq_redis(settings)
     try:
-        queues = (events_queue(settings, connection), refresh_queue(settings, connection))
+        queues = (events_queue(settings, connection),)
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if not any(q.count or StartedJobRegistry(queue=q).count for q in queues):
@@ -58,7 +58,10 @@ def stage_samples(settings: WriteSettings, since: datetime) -> dict[str, list[fl
             "courses per refresh job": [],
         }
         names = list(stages)
-        for job in _finished(events_queue(settings, connection)):
+        finished = list(_finished(events_queue(settings, connection)))  # event and refresh jobs share the queue
+        for job in finished:
+            if job.func_name != EVENTS_JOB:
+                continue
             occurred = datetime.fromisoformat(job.args[0]["occurred_at"])
             if _utc(occurred) < since:
                 continue
@@ -73,7 +76,9 @@ def stage_samples(settings: WriteSettings, since: datetime) -> dict[str, list[fl
             ):
                 if value is not None:
                     stages[name].append(value)
-        for job in _finished(refresh_queue(settings, connection)):
+        for job in finished:
+            if job.func_name != REFRESH_JOB:
+                continue
             if job.ended_at is None or _utc(job.ended_at) < since:  # a refresher may run from before the run
                 continue
             duration = _ms(job.ended_at, job.started_at)

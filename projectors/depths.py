@@ -1,7 +1,7 @@
 """The depths every projection process reports on ``/metrics``, read from Redis and PostgreSQL when scraped
 (``projectors.metrics.BacklogCollector``):
 
-- ``edu_queue_depth{queue}``: jobs waiting in each RQ queue (``edu-refresh``, ``edu-events``), plus
+- ``edu_queue_depth{queue}``: jobs waiting in the RQ queue (``edu-events``: event and refresh jobs), plus
   ``<queue>:failed`` (RQ's failed registry: jobs whose last retry failed, parked there) and
   ``<queue>:scheduled`` (jobs waiting for their retry interval);
 - ``edu_outbox_backlog{domain}``: committed events the relay has not handed to RQ yet, per write domain

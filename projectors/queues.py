@@ -1,10 +1,12 @@
 """The RQ side of the projections: queue names, the Redis connection RQ needs, the jobs and their retries.
 
-Two queues per deployment, named after its key prefix ("edu:" -> "edu-events", "edu-refresh"), so a test
-run or a second deployment on the same Redis has its own. Workers take from ``events`` first: an event job
-is cheap (it marks courses and wakes the refresher), so a worker drains what has arrived and the refresh
-that follows re-projects every course those events marked at once. Taking refresh jobs first would run one
-refresh per event, each re-projecting a single course, and fall behind under load.
+One queue per deployment, named after its key prefix ("edu:" -> "edu-events"), so a test run or a second
+deployment on the same Redis has its own. Event jobs and refresh jobs share it on purpose: from a single
+queue RQ dequeues with BLMOVE into an intermediate list, so a job handed to a worker that dies before
+starting it is still recorded and RQ's maintenance gives it back; from several queues RQ uses BLPOP, and
+such a job is gone for good (the crash test found exactly that). FIFO order also gives the coalescing we
+want: a refresh job is enqueued once per drain (``Backlog.schedule``), behind the events already waiting, so
+it re-projects every course they marked at once.
 
 RQ stores serialized bytes, so its Redis connection must not decode responses. Jobs are JSON (no pickle
 read back from Redis): the job function is a dotted path and its argument a JSON-able dict.
@@ -44,10 +46,6 @@ def events_queue_name(settings: WriteSettings) -> str:
     return f"{_base(settings)}-events"
 
 
-def refresh_queue_name(settings: WriteSettings) -> str:
-    return f"{_base(settings)}-refresh"
-
-
 def rq_redis(settings: WriteSettings) -> Redis:
     return Redis.from_url(settings.redis_url, decode_responses=False, socket_connect_timeout=5)
 
@@ -59,13 +57,13 @@ def events_queue(settings: WriteSettings, connection: Redis | None = None, name:
 
 
 def refresh_queue(settings: WriteSettings, connection: Redis | None = None) -> Queue:
-    return Queue(refresh_queue_name(settings), connection=connection or rq_redis(settings), serializer=SERIALIZER)
+    """Where refresh jobs go: the events queue itself (see the module's docstring)."""
+    return events_queue(settings, connection)
 
 
 def all_queues(settings: WriteSettings, connection: Redis | None = None) -> list[Queue]:
-    """In the order workers take from them (events first: see the module's docstring)."""
-    connection = connection or rq_redis(settings)
-    return [events_queue(settings, connection), refresh_queue(settings, connection)]
+    """Every queue workers take from: one."""
+    return [events_queue(settings, connection)]
 
 
 def event_to_job(event: DeliveredEvent) -> dict[str, Any]:

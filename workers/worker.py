@@ -5,8 +5,8 @@ so the command context, database pools and event loop the job function builds on
 (``projectors.events``) serve every later job, and no per-child state (e.g. metric files) piles up. Scale
 out by running more worker processes.
 
-It takes from both queues of the deployment, the events queue first (``projectors.queues.all_queues``):
-event jobs only mark courses, so the refresh job that follows them re-projects all those courses at once.
+It takes from the deployment's one queue (``projectors.queues``): event jobs only mark courses, so the
+refresh job queued behind them re-projects all those courses at once.
 
 It runs with RQ's scheduler (``with_scheduler``): a failed job is retried after an interval, i.e. put in
 RQ's scheduled registry, and only a scheduler moves it back to its queue when it is due. Any number of

@@ -121,10 +121,10 @@ def test_a_taken_port_is_refused_with_the_setting_to_change(settings, monkeypatc
 def test_depths_count_queues_outboxes_and_the_projection_backlog(platform):
     settings = platform
     connection = rq_redis(settings)
-    events, refresh = all_queues(settings, connection)
+    [events] = all_queues(settings, connection)  # event and refresh jobs share one queue
     for n in range(3):
         events.enqueue("projectors.events.handle", {"n": n})
-    enqueue_refresh(refresh, "read_model")
+    enqueue_refresh(events, "read_model")
     events.enqueue_in(timedelta(minutes=5), "projectors.events.handle", {"n": "later"})  # as a retry waits
     failed = events.create_job("projectors.events.handle", args=({"n": "bad"},))
     failed.save()
@@ -139,11 +139,9 @@ def test_depths_count_queues_outboxes_and_the_projection_backlog(platform):
     found = depths(settings)
 
     q = "edu_queue_depth", "queue"
-    assert found[(*q, refresh.name)] == 1
-    assert found[(*q, events.name)] == 3
+    assert found[(*q, events.name)] == 4
     assert found[(*q, f"{events.name}:failed")] == 1
     assert found[(*q, f"{events.name}:scheduled")] == 1
-    assert found[(*q, f"{refresh.name}:failed")] == found[(*q, f"{refresh.name}:scheduled")] == 0
     assert {d: found[("edu_outbox_backlog", "domain", d)] for d in DOMAINS} == {
         d: {"review": 3, "catalog": 1}.get(d, 0) for d in DOMAINS
     }
@@ -151,20 +149,19 @@ def test_depths_count_queues_outboxes_and_the_projection_backlog(platform):
     assert (found[(*state, "dirty")], found[(*state, "delayed")], found[(*state, "parked")]) == (4, 1, 1)
     search_lane = (found[(*state, "search:dirty")], found[(*state, "search:delayed")], found[(*state, "search:parked")])
     assert search_lane == (4, 0, 0)  # a mark marks both lanes; the delay and the parking were the read model's
-    assert len(found) == 6 + len(DOMAINS) + 6
+    assert len(found) == 3 + len(DOMAINS) + 6
 
     # ... and on /metrics, with real numbers, through the collector the ops server registers.
     registry = CollectorRegistry()
     register_collector(settings, registry)
     with OpsServer(lambda: True, port=0, registry=registry) as server:
         text = httpx.get(f"{server.url}/metrics").text
-    assert f'edu_queue_depth{{queue="{events.name}"}} 3.0' in text
+    assert f'edu_queue_depth{{queue="{events.name}"}} 4.0' in text
     assert f'edu_queue_depth{{queue="{events.name}:scheduled"}} 1.0' in text
     assert 'edu_outbox_backlog{domain="review"} 3.0' in text
     assert 'edu_projection_backlog{state="dirty"} 4.0' in text
     assert "# TYPE edu_queue_depth gauge" in text
     events.empty()
-    refresh.empty()
 
 
 def test_depths_leave_out_what_does_not_answer(platform):

@@ -118,8 +118,8 @@ def test_a_burst_worker_runs_the_refresh_job_that_reprojects_a_marked_course(see
         connection.execute("UPDATE courses SET title = 'Refreshed by a burst worker' WHERE id = %s", [course_id])
     rt.backlog.mark([course_id], int(time.time() * 1000))
     rt.wake_refresher()  # enqueues a refresh job per lane (unless the rebuild's last step left them waiting)
-    events, refresh = all_queues(settings, rt.redis)
-    job_ids = refresh.get_job_ids()
+    [queue] = all_queues(settings, rt.redis)
+    job_ids = queue.get_job_ids()
     assert len(job_ids) == 2  # the read model's lane and the search index's
 
     worked = seeded.edu("worker", "--burst")
@@ -128,7 +128,7 @@ def test_a_burst_worker_runs_the_refresh_job_that_reprojects_a_marked_course(see
     for job_id in job_ids:
         job = Job.fetch(job_id, connection=rt.redis, serializer=SERIALIZER)
         assert job.get_status() == JobStatus.FINISHED and job.return_value() == {"courses": 1}
-    assert refresh.count == 0 and events.count == 0 and rt.backlog.dirty_count() == 0
+    assert queue.count == 0 and rt.backlog.dirty_count() == 0
     assert card(rt, course_id)["title"] == "Refreshed by a burst worker"
 
 
@@ -142,7 +142,7 @@ def test_a_worker_serves_ready_and_metrics_then_frees_its_port(seeded):
         assert worker.poll() is None
         assert httpx.get(f"{base}/health/live").json() == {"status": "ok"}
 
-        _, events = all_queues(settings, rt.redis)
+        [events] = all_queues(settings, rt.redis)
         event = {
             "event_id": str(uuid.uuid4()),
             "event_type": "OpsTestEvent",
@@ -172,8 +172,7 @@ def test_a_worker_serves_ready_and_metrics_then_frees_its_port(seeded):
 
 def test_the_relay_serves_ready_and_metrics_and_wakes_the_refresher(seeded):
     rt, settings = seeded.rt, seeded.settings
-    events, refresh = all_queues(settings, rt.redis)
-    refresh.empty()
+    [events] = all_queues(settings, rt.redis)  # event and refresh jobs share one queue
     events.empty()
     rt.backlog.unschedule()
     rt.search_backlog.unschedule()
@@ -184,24 +183,22 @@ def test_the_relay_serves_ready_and_metrics_and_wakes_the_refresher(seeded):
     try:
         wait_for(lambda: answers(f"{base}/health/ready") == 200 or relay.poll() is not None, what="ready")
         assert relay.poll() is None
-        wait_for(lambda: refresh.count == 2, what="the relay's tick to enqueue a refresh job per lane")
+        wait_for(lambda: events.count == 2, what="the relay's tick to enqueue a refresh job per lane")
 
         with psycopg.connect(settings.libpq_url("review")) as connection:
             connection.execute(
                 "INSERT INTO outbox (event_id, event_type, aggregate_type, aggregate_id, payload) "
                 "VALUES (gen_random_uuid(), 'OpsTestEvent', 'test', gen_random_uuid(), '{}')"
             )
-        wait_for(lambda: events.count == 1, what="the relay to deliver the event")
+        wait_for(lambda: events.count == 3, what="the relay to deliver the event")
 
         metrics = httpx.get(f"{base}/metrics").text
         assert 'edu_outbox_backlog{domain="review"} 0.0' in metrics
-        assert f'edu_queue_depth{{queue="{events.name}"}} 1.0' in metrics
-        assert f'edu_queue_depth{{queue="{refresh.name}"}} 2.0' in metrics  # one per lane
+        assert f'edu_queue_depth{{queue="{events.name}"}} 3.0' in metrics  # two refresh jobs and the event
         assert 'edu_projection_backlog{state="dirty"} 1.0' in metrics
     finally:
         output = stop(relay)
     assert relay.returncode == 0, output
     assert port_is_free(port)
-    refresh.empty()
     events.empty()
     rt.drain()
