@@ -30,7 +30,6 @@ log = logging.getLogger("edu.projectors")
 
 @dataclass
 class Outcome:
-    projected: list[uuid.UUID] = field(default_factory=list)
     failed: dict[uuid.UUID, str] = field(default_factory=dict)
     visible_ms: int = 0  # when what the round wrote became readable
 
@@ -72,7 +71,6 @@ class Projector:
             building = {n: v for n, v in building.items() if n == SEARCH}
         outcome.visible_ms = now_ms()
         self._touch(building, [v.id for v in views] + removed)
-        outcome.projected = [v.id for v in views if v.id not in outcome.failed] + removed
         return outcome
 
     def _touch(self, building: dict[str, str], ids: list[uuid.UUID]) -> None:

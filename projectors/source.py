@@ -21,8 +21,6 @@ from projectors.connections import DomainConnections
 from projectors.layout import RECENT_REVIEWS
 from write.settings import WriteSettings
 
-SOURCE_DOMAINS = ("catalog", "identity", "review", "enrollment")
-
 
 # Ids of modules and lessons come as text (``::text`` in the query): they only ever end up in JSON, and a
 # rebuild reads 1.4 million lessons -- building a UUID object for each costs more than the query.
