@@ -1,8 +1,8 @@
 """Where the commit-to-visible time goes, from RQ's own records of the jobs that ran (kept for
 ``result_ttl``): for each event of the measured run, the relay (event occurred → job on the events queue),
-the wait on the queue (→ a worker starts it) and the event job itself (marking the course); for each
-refresh job, how long it ran and how many courses it projected. Read after the run; nothing is added to
-the platform's own code paths."""
+the wait on the queue (→ a worker starts it) and the event job itself (marking the course, which wakes the
+refreshers). What the refreshers did after that is in the projector's own lag samples. Read after the run;
+nothing is added to the platform's own code paths."""
 
 import time
 from datetime import UTC, datetime
@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from rq.job import Job
 from rq.registry import FinishedJobRegistry, StartedJobRegistry
 
-from projectors.queues import EVENTS_JOB, REFRESH_JOB, SERIALIZER, events_queue, rq_redis
+from projectors.queues import EVENTS_JOB, SERIALIZER, events_queue, rq_redis
 from write.settings import WriteSettings
 
 
@@ -46,19 +46,16 @@ def wait_drained(settings: WriteSettings, timeout_s: float) -> bool:
 
 
 def stage_samples(settings: WriteSettings, since: datetime) -> dict[str, list[float]]:
-    """Stage name -> samples (ms; courses for ``courses per refresh job``): the events that occurred after
-    ``since``, the refresh jobs that ended after it."""
+    """Stage name -> samples (ms) of the events that occurred after ``since``."""
     connection = rq_redis(settings)
     try:
         stages: dict[str, list[float]] = {
             "relay (event occurred → on the events queue)": [],
             "events queue wait (→ a worker starts the job)": [],
-            "event job (marks the course, wakes the refresher)": [],
-            "refresh job (projection rounds until nothing is marked)": [],
-            "courses per refresh job": [],
+            "event job (marks the course, wakes the refreshers)": [],
         }
         names = list(stages)
-        finished = list(_finished(events_queue(settings, connection)))  # event and refresh jobs share the queue
+        finished = list(_finished(events_queue(settings, connection)))
         for job in finished:
             if job.func_name != EVENTS_JOB:
                 continue
@@ -66,7 +63,7 @@ def stage_samples(settings: WriteSettings, since: datetime) -> dict[str, list[fl
             if _utc(occurred) < since:
                 continue
             for name, value in zip(
-                names[:3],
+                names,
                 (
                     _ms(job.enqueued_at, occurred),
                     _ms(job.started_at, job.enqueued_at),
@@ -76,17 +73,6 @@ def stage_samples(settings: WriteSettings, since: datetime) -> dict[str, list[fl
             ):
                 if value is not None:
                     stages[name].append(value)
-        for job in finished:
-            if job.func_name != REFRESH_JOB:
-                continue
-            if job.ended_at is None or _utc(job.ended_at) < since:  # a refresher may run from before the run
-                continue
-            duration = _ms(job.ended_at, job.started_at)
-            if duration is not None:
-                stages[names[3]].append(duration)
-            result = job.return_value()
-            if isinstance(result, dict) and "courses" in result:
-                stages[names[4]].append(float(result["courses"]))
         return stages
     finally:
         connection.close()

@@ -1,8 +1,9 @@
 """The projections' work list in Redis: which courses changed and still need projecting.
 
 An event does not project anything itself; it *marks* the courses it touches (``mark``): their change
-counter goes up and they join the ``dirty`` sorted set, scored by the earliest unprojected change. A
-refresh round *claims* the oldest dirty courses with the counters it saw, projects them from the source,
+counter goes up, they join each lane's ``dirty`` sorted set, scored by the earliest unprojected change, and
+each lane's refresher is woken (a token in the lane's ``wake`` list, which it waits on). A refresh round
+*claims* the oldest dirty courses with the counters it saw, projects them from the source,
 then *settles*: a course leaves the set only if its counter did not move meanwhile, otherwise it stays for
 the next round. 100 events on one course within a round are one re-projection (coalescing), and no mark
 is ever lost, whatever the order or the duplicates.
@@ -19,13 +20,27 @@ from dataclasses import dataclass
 
 from redis import Redis
 
-# KEYS: counters, then every lane's dirty set. ARGV: score (ms), course ids...
+# KEYS: counters, then each lane's dirty set and wake list in pairs. ARGV: score (ms), course ids...
+# One wake token per lane at most: a refresher that wakes takes everything marked by then.
 _MARK = """
 for i = 2, #ARGV do
   redis.call('HINCRBY', KEYS[1], ARGV[i], 1)
-  for k = 2, #KEYS do redis.call('ZADD', KEYS[k], 'NX', ARGV[1], ARGV[i]) end
+  for k = 2, #KEYS, 2 do redis.call('ZADD', KEYS[k], 'NX', ARGV[1], ARGV[i]) end
+end
+for k = 3, #KEYS, 2 do
+  redis.call('LPUSH', KEYS[k], 1)
+  redis.call('LTRIM', KEYS[k], 0, 0)
 end
 return #ARGV - 1
+"""
+
+# KEYS: the wake lists to push. A token in a list that already holds one adds nothing.
+_WAKE = """
+for k = 1, #KEYS do
+  redis.call('LPUSH', KEYS[k], 1)
+  redis.call('LTRIM', KEYS[k], 0, 0)
+end
+return #KEYS
 """
 
 # KEYS: dirty, delayed. ARGV: now (ms). Moves the courses whose retry time has come back to dirty.
@@ -58,6 +73,23 @@ return settled
 _EXTEND = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0
+"""
+# KEYS: lease, paused. ARGV: token, ttl ms. Takes (or renews) the lease unless a pause is asked for.
+_TAKE_LEASE = """
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+"""
+# KEYS: lease, paused. ARGV: token, ttl ms. Renews the lease while the token holds it; gives it up (and
+# returns 0) when a pause is asked for.
+_HOLD_LEASE = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if redis.call('EXISTS', KEYS[2]) == 1 then
+  redis.call('DEL', KEYS[1])
+  return 0
+end
+return redis.call('PEXPIRE', KEYS[1], ARGV[2])
 """
 # KEYS: key. ARGV: value. Deletes the key only if it still holds that value (a lock's token, a counter).
 _DELETE_IF = """
@@ -94,12 +126,13 @@ class BacklogKeys:
         self.counters = base + "counters"  # hash: course id -> change counter (shared by the lanes)
         self.categories_dirty = base + "categories-dirty"  # the category counts' change counter
         self.rebuilding = base + "rebuilding"  # the rebuild's lock
+        self.paused = base + "paused"  # set while someone acts as every lane's refresher (``Runtime.as_refresher``)
         self.dirty = own + "dirty"  # sorted set: course id -> earliest unprojected change (ms)
         self.delayed = own + "delayed"  # sorted set: course id -> retry time (ms)
         self.attempts = own + "attempts"  # hash: course id -> failed attempts so far
         self.parked = own + "parked"  # hash: course id -> JSON {error, attempts, parked_at_ms}
-        self.refresh_scheduled = own + "refresh-scheduled"
-        self.refresher = own + "refresher"  # the lane's refresher lock
+        self.wake = own + "wake"  # list: at most one token, pushed when there is new work
+        self.refresher = own + "refresher"  # the lane's refresher lease (``projectors.refresher``)
 
     def lag(self, projection: str) -> str:
         return f"{self.base}lag:{projection}"
@@ -114,9 +147,12 @@ class Backlog:
         self.keys = BacklogKeys(prefix, lane)
         self._lanes = [BacklogKeys(prefix, other) for other in LANES]
         self._mark = redis.register_script(_MARK)
+        self._wake = redis.register_script(_WAKE)
         self._promote = redis.register_script(_PROMOTE)
         self._settle = redis.register_script(_SETTLE)
         self._extend = redis.register_script(_EXTEND)
+        self._take_lease = redis.register_script(_TAKE_LEASE)
+        self._hold_lease = redis.register_script(_HOLD_LEASE)
         self._delete_if = redis.register_script(_DELETE_IF)
 
     # -- marking ----------------------------------------------------------------------------------------
@@ -125,11 +161,21 @@ class Backlog:
         ids = sorted({str(i) for i in course_ids})
         if not ids:
             return 0
-        dirty_sets = [lane.dirty for lane in self._lanes]
-        return int(self._mark(keys=[self.keys.counters, *dirty_sets], args=[changed_at_ms, *ids]))
+        lanes = [key for lane in self._lanes for key in (lane.dirty, lane.wake)]
+        return int(self._mark(keys=[self.keys.counters, *lanes], args=[changed_at_ms, *ids]))
 
     def mark_categories(self) -> None:
+        """The category counts need a recount (the read model's refresher does it)."""
         self.redis.incr(self.keys.categories_dirty)
+        self._wake(keys=[self._lanes[LANES.index(READ_MODEL)].wake])
+
+    def wake_all(self) -> None:
+        """Wakes every lane's refresher (after a pause, or for work a wake-up did not announce)."""
+        self._wake(keys=[lane.wake for lane in self._lanes])
+
+    def wait_for_work(self, timeout_seconds: float) -> bool:
+        """Blocks until this lane is woken or ``timeout_seconds`` pass; True if it was woken."""
+        return self.redis.blpop([self.keys.wake], timeout=timeout_seconds) is not None
 
     def categories_pending(self) -> bytes | None:
         """The category counts' change counter if a recount is due (settle it with ``categories_done``);
@@ -239,7 +285,15 @@ class Backlog:
             self.mark([uuid.UUID(i) for i in found], now_ms())
         return len(found)
 
-    # -- one refresher at a time ----------------------------------------------------------------------------
+    # -- one refresher at a time (a lease: the loop's, or a one-off drain's) ------------------------------
+
+    def take_lease(self, token: str, ttl_ms: int) -> bool:
+        """The refresher loop's way in: like ``acquire``, but never while a pause is asked for."""
+        return bool(self._take_lease(keys=[self.keys.refresher, self.keys.paused], args=[token, ttl_ms]))
+
+    def hold_lease(self, token: str, ttl_ms: int) -> bool:
+        """Renews the loop's lease; False (and the lease freed) if a pause is asked for or it was lost."""
+        return bool(self._hold_lease(keys=[self.keys.refresher, self.keys.paused], args=[token, ttl_ms]))
 
     def acquire(self, token: str, ttl_ms: int) -> bool:
         return bool(self.redis.set(self.keys.refresher, token, nx=True, px=ttl_ms))
@@ -258,17 +312,20 @@ class Backlog:
         """Releases a lock only if ``token`` still holds it (never another holder's)."""
         self._delete_if(keys=[key], args=[token])
 
-    def schedule(self, ttl_seconds: int = 60) -> bool:
-        """True if no refresh job was scheduled (the caller enqueues one)."""
-        return bool(self.redis.set(self.keys.refresh_scheduled, now_ms(), nx=True, ex=ttl_seconds))
+    # -- pausing every lane's refresher ------------------------------------------------------------------
 
-    def refresh_waiting_ms(self) -> int | None:
-        """How long the scheduled refresh job has waited for a worker (None: none is waiting)."""
-        scheduled_at = self.redis.get(self.keys.refresh_scheduled)
-        return max(0, now_ms() - int(scheduled_at)) if scheduled_at else None
+    def pause(self, token: str, ttl_ms: int) -> None:
+        """Asks every lane's refresher to let go of its lease (and search writer) until ``resume``; the
+        pause ends by itself after ``ttl_ms`` if its holder dies."""
+        self.redis.set(self.keys.paused, token, px=ttl_ms)
+        self.wake_all()
 
-    def unschedule(self) -> None:
-        self.redis.delete(self.keys.refresh_scheduled)
+    def is_paused(self) -> bool:
+        return bool(self.redis.exists(self.keys.paused))
+
+    def resume(self, token: str) -> None:
+        self.release_lock(self.keys.paused, token)
+        self.wake_all()
 
     # -- lag samples for ``edu projections status`` ----------------------------------------------------
 

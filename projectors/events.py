@@ -1,10 +1,10 @@
-"""The jobs the RQ workers run: ``handle`` (one per outbox event) and ``refresh`` (re-projects whatever
-changed).
+"""The job the RQ workers run for every outbox event: ``handle``.
 
-``handle`` does the cheap part at once: it feeds the event to the notification handler, works out which
-courses the event changes (a teacher's rename changes every course of theirs: fan-out) and marks them
-(``projectors.backlog``), then makes sure a refresh job is on its way. The costly part -- reading the source
-and writing every projection -- happens in ``refresh``, for every course marked so far at once.
+It does the cheap part at once: it feeds the event to the notification handler, works out which courses
+the event changes (a teacher's rename changes every course of theirs: fan-out) and marks them
+(``projectors.backlog``), which wakes each lane's refresher. The costly part -- reading the source and
+writing every projection -- is the refreshers' (``projectors.refresher``), for every course marked so far
+at once.
 
 Delivery is at least once and in any order: marking twice is harmless, and a refresh always reads the
 current source. The worker runs jobs in its own process (``workers.worker`` uses RQ's non-forking worker),
@@ -17,7 +17,6 @@ from datetime import datetime
 from typing import Any
 
 from projectors import metrics
-from projectors.backlog import LANES, READ_MODEL
 from projectors.runtime import Runtime
 from projectors.source import SourceReader
 from write.context import CommandContext
@@ -83,30 +82,12 @@ def _command_runtime() -> tuple[asyncio.AbstractEventLoop, CommandContext]:
 
 
 def mark(rt: Runtime, event: DeliveredEvent) -> int:
-    """Marks what the event changes; wakes the refresher if anything was. Returns the courses marked."""
+    """Marks what the event changes (which wakes the refreshers). Returns the courses marked."""
     courses = affected_courses(event, rt.source)
     marked = rt.backlog.mark(courses, int(event.occurred_at.timestamp() * 1000))
-    categories = changes_category_counts(event)
-    if categories:
+    if changes_category_counts(event):
         rt.backlog.mark_categories()
-    if marked or categories:
-        rt.wake_refresher()
     return marked
-
-
-def refresh_if_starved(rt: Runtime) -> int:
-    """Re-projects what waits in a lane whose refresh job has waited past ``refresh_inline_after_seconds``
-    for a worker: the workers are all taking event jobs (taken first) and none got to it."""
-    settings = rt.projector_settings
-    projected = 0
-    for name in LANES:
-        projector = rt.lane(name)
-        waited = projector.backlog.refresh_waiting_ms()
-        if waited is not None and waited >= settings.refresh_inline_after_seconds * 1000:
-            projected += projector.drain(
-                lock_seconds=settings.refresher_lock_seconds, max_seconds=settings.refresh_job_seconds
-            )
-    return projected
 
 
 def handle(event: dict[str, Any]) -> dict[str, int]:
@@ -116,29 +97,8 @@ def handle(event: dict[str, Any]) -> dict[str, int]:
         loop, ctx = _command_runtime()
         notifications = loop.run_until_complete(notify(ctx, delivered))
         marked = mark(runtime(), delivered)
-        refresh_if_starved(runtime())
     except BaseException:
         metrics.FAILURES.labels("event").inc()
         raise
     metrics.EVENTS.labels(delivered.event_type).inc()
     return {"notifications": notifications, "courses_marked": marked}
-
-
-def refresh(lane: str = READ_MODEL) -> dict[str, int]:
-    """Re-projects every course marked in ``lane`` (the refresh job); hands over to a new job when its
-    time is up."""
-    rt = runtime()
-    projector = rt.lane(lane)
-    settings = rt.projector_settings
-    projected = projector.drain(lock_seconds=settings.refresher_lock_seconds, max_seconds=settings.refresh_job_seconds)
-    if projector.backlog.has_work():
-        rt.wake_refresher((lane,))
-    return {"courses": projected}
-
-
-def kick() -> int:
-    """Wakes the refresher of each lane where work is waiting (retries come due without any event); the
-    relay calls this on every pass. Returns the refresh jobs enqueued."""
-    rt = runtime()
-    waiting = tuple(name for name in LANES if rt.lane(name).backlog.has_work())
-    return rt.wake_refresher(waiting) if waiting else 0

@@ -9,7 +9,7 @@ and PostgreSQL when scraped (``BacklogCollector``), so every process reports the
 import logging
 from collections.abc import Callable, Iterator
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
@@ -22,6 +22,9 @@ FAILURES = Counter(
     ["stage"],
 )
 PARKED = Counter("edu_projection_parked_total", "Courses parked after their last retry failed.")
+LEADING = Gauge(
+    "edu_refresher_leading", "1 while this process's refresher holds the lane's lease (does the work).", ["lane"]
+)
 COURSES = Counter("edu_projection_courses_total", "Courses re-projected by refresh rounds.")
 LAG = Histogram(
     "edu_projection_lag_seconds",

@@ -1,12 +1,11 @@
 """The RQ side of the projections: queue names, the Redis connection RQ needs, the jobs and their retries.
 
 One queue per deployment, named after its key prefix ("edu:" -> "edu-events"), so a test run or a second
-deployment on the same Redis has its own. Event jobs and refresh jobs share it on purpose: from a single
+deployment on the same Redis has its own. Workers take from this one queue only, on purpose: from a single
 queue RQ dequeues with BLMOVE into an intermediate list, so a job handed to a worker that dies before
 starting it is still recorded and RQ's maintenance gives it back; from several queues RQ uses BLPOP, and
-such a job is gone for good (the crash test found exactly that). FIFO order also gives the coalescing we
-want: a refresh job is enqueued once per drain (``Backlog.schedule``), behind the events already waiting, so
-it re-projects every course they marked at once.
+such a job is gone for good (the crash test found exactly that). The only jobs are event jobs; the
+re-projecting is done by the refresher loops (``projectors.refresher``), not by jobs.
 
 RQ stores serialized bytes, so its Redis connection must not decode responses. Jobs are JSON (no pickle
 read back from Redis): the job function is a dotted path and its argument a JSON-able dict.
@@ -29,7 +28,6 @@ from write.outbox import DeliveredEvent
 from write.settings import WriteSettings
 
 EVENTS_JOB = "projectors.events.handle"
-REFRESH_JOB = "projectors.events.refresh"
 SERIALIZER = JSONSerializer
 RETRY_INTERVALS = [1, 5, 30]
 
@@ -56,11 +54,6 @@ def events_queue(settings: WriteSettings, connection: Redis | None = None, name:
     )
 
 
-def refresh_queue(settings: WriteSettings, connection: Redis | None = None) -> Queue:
-    """Where refresh jobs go: the events queue itself (see the module's docstring)."""
-    return events_queue(settings, connection)
-
-
 def all_queues(settings: WriteSettings, connection: Redis | None = None) -> list[Queue]:
     """Every queue workers take from: one."""
     return [events_queue(settings, connection)]
@@ -73,9 +66,3 @@ def event_to_job(event: DeliveredEvent) -> dict[str, Any]:
 def new_job_id(queue: Queue) -> str:
     """Job ids carry the queue's name so that every key of one queue can be found (and a test's removed)."""
     return f"{queue.name}-{uuid.uuid4().hex}"
-
-
-def enqueue_refresh(queue: Queue, lane: str) -> None:
-    queue.enqueue(
-        REFRESH_JOB, lane, job_id=new_job_id(queue), retry=job_retry(), description=f"refresh projections: {lane}"
-    )

@@ -1,14 +1,15 @@
 """Re-projecting changed courses: the refresh round, and the job that runs rounds until nothing is left.
 
-There are two lanes (``backlog.LANES``), each with its own work list, lock and jobs: the read model (every
-Redis projection) and the search index, so that a search commit -- tens of milliseconds on a large index --
-never delays the cards. A round claims the lane's oldest changed courses, reads them from the source in one
+There are two lanes (``backlog.LANES``), each with its own work list, lease and refresher: the read model
+(every Redis projection) and the search index, so that a search commit -- tens of milliseconds on a large
+index -- never delays the cards. A round claims the lane's oldest changed courses, reads them from the source in one
 set-based pass, writes them (Redis: stamped, one pipeline, ``store``; search: one engine commit), then
 settles. Only published courses have projections: a course that is not published (any more) is removed.
 A rebuild in progress (``rm:building``) gets the ids it must re-project (``touched``).
 
-One refresher per lane runs at a time (a Redis lock renewed each round): the search engine has one
-writer, and rounds never race each other. Events keep marking courses meanwhile; the next round takes them.
+One refresher per lane runs at a time (a Redis lease renewed each round; ``projectors.refresher``): the
+search engine has one writer, and rounds never race each other. Events keep marking courses meanwhile;
+the next round takes them.
 """
 
 import logging
@@ -163,13 +164,11 @@ class Projector:
             metrics.LAG.labels(self.backlog.lane).observe(lag / 1000)
 
     def drain(self, *, lock_seconds: float = 15.0, max_seconds: float = 30.0) -> int:
-        """Runs rounds until nothing is left, as the one refresher; returns the courses it projected.
-
-        If another refresher holds the lock this returns at once: the holder takes whatever is marked
-        before it lets go (it looks again after releasing). After ``max_seconds`` of continuous work it
-        hands over to a new refresh job, so no job outlives RQ's job timeout. Before letting go it closes
-        its search writer, so whichever process refreshes next can write."""
-        self.backlog.unschedule()
+        """Runs rounds until nothing is left, as the one refresher of the lane, here and now (``edu worker
+        --burst``, the CLI, tests; running workers use ``projectors.refresher``'s loop); returns the courses
+        it projected. If another refresher holds the lease this returns at once: that one takes whatever is
+        marked. Before letting go it closes its search writer, so whichever process refreshes next can
+        write."""
         token, ttl = uuid.uuid4().hex, int(lock_seconds * 1000)
         deadline = time.monotonic() + max_seconds
         total = 0

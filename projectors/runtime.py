@@ -13,8 +13,9 @@ from redis import Redis
 
 from projectors.backlog import LANES, READ_MODEL, SEARCH_LANE, Backlog
 from projectors.layout import ReadModelKeys
-from projectors.queues import enqueue_refresh, refresh_queue, rq_redis
+from projectors.queues import rq_redis
 from projectors.refresh import Projector
+from projectors.refresher import LaneRefresher, Refreshers
 from projectors.settings import ProjectorSettings, get_projector_settings
 from projectors.source import SourceReader
 from projectors.store import ReadModelStore
@@ -76,46 +77,47 @@ class Runtime:
         return self.projector if name == READ_MODEL else self.search_projector
 
     def drain(self) -> int:
-        """Every lane's work, here and now (the CLI, tests); returns the courses projected."""
+        """Every lane's work, here and now (the CLI, a burst worker, tests); returns the courses projected."""
         settings = self.projector_settings
         return sum(
-            self.lane(name).drain(
-                lock_seconds=settings.refresher_lock_seconds, max_seconds=settings.refresh_job_seconds
-            )
+            self.lane(name).drain(lock_seconds=settings.refresher_lock_seconds, max_seconds=settings.drain_max_seconds)
             for name in LANES
         )
 
-    def wake_refresher(self, lanes: tuple[str, ...] = LANES) -> int:
-        """Enqueues a refresh job for each lane that has none waiting; returns how many it enqueued."""
-        queue = refresh_queue(self.settings, self.redis)
-        enqueued = 0
-        for name in lanes:
-            if self.lane(name).backlog.schedule():
-                enqueue_refresh(queue, name)
-                enqueued += 1
-        return enqueued
+    def refreshers(self) -> Refreshers:
+        """A refresher loop per lane for this process (``edu worker``), each with its own source
+        connections (it runs on its own thread) and this process's Redis and search engine."""
+        loops = []
+        for name in LANES:
+            backlog = Backlog(self.redis, self.settings.redis_key_prefix, name)
+            source = SourceReader(self.settings)
+            projector = Projector(self.projector_settings, source, self.store, backlog, self.engine)
+            loops.append(LaneRefresher(projector, self.projector_settings))
+        return Refreshers(loops)
 
     @contextmanager
     def as_refresher(self) -> Iterator[None]:
-        """Runs the block as the one refresher of every lane: waits for rounds in flight to end and keeps
-        rounds out until the block is done (rebuild's switch, repairs); then wakes the refreshers for what
-        waited."""
-        token, ttl = uuid.uuid4().hex, int(self.projector_settings.refresher_lock_seconds * 1000)
+        """Runs the block as the one refresher of every lane (rebuild's switch, repairs): asks the refresher
+        loops to pause (they let go of their leases and search writers), waits for rounds in flight to end
+        and keeps rounds out until the block is done; then wakes the loops for what waited."""
+        settings = self.projector_settings
+        token, ttl = uuid.uuid4().hex, int(settings.refresher_lock_seconds * 1000)
+        self.backlog.pause(token, ttl * 6)
         held: list[Backlog] = []
         try:
             for name in LANES:  # always in this order, so two holders cannot deadlock
                 backlog = self.lane(name).backlog
-                deadline = time.monotonic() + self.projector_settings.refresher_lock_seconds * 2
+                deadline = time.monotonic() + settings.refresher_lock_seconds * 2
                 while not backlog.acquire(token, ttl):
                     if time.monotonic() > deadline:
-                        raise TimeoutError(f"the {name} refresher's lock was not released in time")
+                        raise TimeoutError(f"the {name} refresher's lease was not released in time")
                     time.sleep(0.02)
                 held.append(backlog)
             yield
         finally:
             for backlog in held:
                 backlog.release(token)
-            self.wake_refresher()
+            self.backlog.resume(token)
 
     def reset_engine(self) -> None:
         """Closes this process's engine (releasing any index writer it holds); the next use opens anew."""

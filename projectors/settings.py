@@ -15,13 +15,18 @@ class ProjectorSettings(BaseSettings):
     # ``retry_base_seconds``, then parked after ``max_attempts`` (edu projections requeue).
     max_attempts: int = Field(5, ge=1, le=100)
     retry_base_seconds: float = Field(1.0, gt=0)
-    # The one refresher holds a lock renewed every round; a refresher that died frees it after this long.
-    refresher_lock_seconds: float = Field(15.0, gt=0)
-    # A refresh job hands over to a fresh one after this long (well within RQ's job timeout).
-    refresh_job_seconds: float = Field(30.0, gt=0)
-    # An event job that finds a refresh job waiting longer than this for a worker (every worker busy with
-    # events) re-projects the lane itself, so a flood of events cannot starve the refresh.
-    refresh_inline_after_seconds: float = Field(1.0, gt=0)
+    # Each lane's one refresher holds a lease renewed every round; one that died (SIGKILL, lost host)
+    # frees it after this long, and a standby in another worker takes over (projectors.refresher).
+    refresher_lock_seconds: float = Field(10.0, gt=0)
+    # A leader with nothing to do looks again (retries that came due) and renews its lease this often.
+    refresher_idle_seconds: float = Field(1.0, gt=0)
+    # A standby refresher tries for the lease this often.
+    refresher_standby_seconds: float = Field(1.0, gt=0)
+    # The search lane waits this long after each commit while changes keep coming, so that more of them
+    # share the next commit (a commit costs tens of milliseconds whatever it holds; 0: no wait).
+    search_commit_interval_seconds: float = Field(0.2, ge=0, le=60)
+    # A one-off drain (``edu worker --burst``, the CLI) stops after this long.
+    drain_max_seconds: float = Field(30.0, gt=0)
     # Rebuild and verify read the write side in batches of this many courses.
     rebuild_batch_size: int = Field(2000, ge=10, le=50_000)
     # Processes that build a rebuild's batches (0: one per CPU; 1: in the rebuilding process itself).

@@ -170,7 +170,6 @@ def relay_command(
     import signal
     from datetime import timedelta
 
-    from projectors.events import kick
     from projectors.queues import events_queue
     from projectors.settings import get_projector_settings
     from workers.relay import OutboxRelay
@@ -189,7 +188,6 @@ def relay_command(
         batch_size=batch_size,
         poll_interval=poll_seconds,
         retention=timedelta(seconds=retention_seconds),
-        on_tick=kick,  # wakes the projections' refresher when retries came due
     )
     if once:
         try:
@@ -210,9 +208,12 @@ def relay_command(
 
 @app.command("worker")
 def worker_command(
-    burst: bool = typer.Option(False, "--burst", help="Exit once both queues are empty (no ops endpoints)."),
+    burst: bool = typer.Option(
+        False, "--burst", help="Run the queued event jobs, re-project what they marked, exit (no ops endpoints)."
+    ),
 ) -> None:
-    """Run an RQ worker on the projections' refresh and events queues, with RQ's scheduler for retries.
+    """Run an RQ worker on the projections' events queue (with RQ's scheduler for retries) and the
+    refresher of each projection lane (one process at a time leads each lane; the others stand by).
 
     Serves /metrics and /health/* on EDU_WORKER_OPS_PORT (9101; a second worker needs another port)."""
     import logging

@@ -162,8 +162,6 @@ def requeue_command(
                 for job_id in registry.get_job_ids():
                     registry.requeue(job_id)
                     requeued_jobs += 1
-        if courses:
-            rt.wake_refresher()
     finally:
         rt.close()
     console.print(f"Requeued {courses:,} parked courses and {requeued_jobs:,} failed jobs.")

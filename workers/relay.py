@@ -16,7 +16,6 @@ than ``retention`` are deleted in small batches.
 import logging
 import threading
 import time
-from collections.abc import Callable
 from datetime import timedelta
 
 import psycopg
@@ -60,10 +59,7 @@ class OutboxRelay:
         retention: timedelta = timedelta(hours=1),
         prune_batch: int = 1000,
         prune_interval: float = 60.0,
-        on_tick: Callable[[], object] | None = None,
     ) -> None:
-        """``on_tick`` runs after every pass (the CLI's relay uses it to wake the projections' refresher
-        for retries that came due)."""
         self.settings = settings
         self.queue = queue
         self.domains = domains
@@ -72,7 +68,6 @@ class OutboxRelay:
         self.retention = retention
         self.prune_batch = prune_batch
         self.prune_interval = prune_interval
-        self.on_tick = on_tick
         self._connections = DomainConnections(settings, row_factory=dict_row)
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -169,8 +164,6 @@ class OutboxRelay:
                     delivered = self.pass_once()
                     if delivered:
                         log.info("delivered %d events", delivered)
-                    if self.on_tick is not None:
-                        self.on_tick()
                     if time.monotonic() >= next_prune:
                         pruned = self.prune()
                         if pruned:

@@ -1,12 +1,14 @@
-"""The RQ worker that runs the projections' jobs (``edu worker``).
+"""The projection worker (``edu worker``): an RQ worker for the event jobs, and a refresher loop per lane.
 
 It is RQ's ``SimpleWorker``: jobs run in the worker process itself rather than in a child forked per job,
 so the command context, database pools and event loop the job function builds on first use
 (``projectors.events``) serve every later job, and no per-child state (e.g. metric files) piles up. Scale
 out by running more worker processes.
 
-It takes from the deployment's one queue (``projectors.queues``): event jobs only mark courses, so the
-refresh job queued behind them re-projects all those courses at once.
+It takes from the deployment's one queue (``projectors.queues``): event jobs only mark courses. Beside
+RQ's job loop, each process runs every lane's refresher loop on a thread of its own
+(``projectors.refresher``): one process at a time leads each lane and re-projects what was marked, the
+others stand by to take over. ``--burst`` runs the queued jobs, then drains the lanes once, and exits.
 
 It runs with RQ's scheduler (``with_scheduler``): a failed job is retried after an interval, i.e. put in
 RQ's scheduled registry, and only a scheduler moves it back to its queue when it is due. Any number of
@@ -22,6 +24,7 @@ from redis import Redis
 from rq import Queue, SimpleWorker
 
 from projectors.queues import SERIALIZER, all_queues, rq_redis
+from projectors.runtime import Runtime
 from write.settings import WriteSettings
 
 # How often a worker looks for jobs abandoned by a worker that died (SIGKILL, lost host) and retries them.
@@ -45,6 +48,18 @@ def build_worker(
 
 
 def run_worker(settings: WriteSettings, *, burst: bool = False) -> bool:
-    """Works the refresh and events queues until stopped (or, with ``burst``, until both are empty), with
-    RQ's scheduler for retries; True if any job ran."""
-    return build_worker(settings).work(burst=burst, logging_level="INFO", with_scheduler=True)
+    """Works the events queue until stopped (or, with ``burst``, until it is empty, then drains every lane
+    once), with RQ's scheduler for retries and this process's refreshers; True if any job ran."""
+    from projectors import events
+
+    rt: Runtime = events.runtime()  # the one the jobs use: one Redis pool and search engine per process
+    if burst:
+        worked = build_worker(settings).work(burst=True, logging_level="INFO", with_scheduler=True)
+        rt.drain()
+        return worked
+    refreshers = rt.refreshers()
+    refreshers.start()
+    try:
+        return build_worker(settings).work(burst=False, logging_level="INFO", with_scheduler=True)
+    finally:
+        refreshers.stop()

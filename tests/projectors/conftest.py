@@ -50,22 +50,22 @@ class Platform:
         return self.relay.pass_once()
 
     def work(self) -> None:
-        """Runs every queued job (events, then the refresh they scheduled) in a real RQ worker, burst mode."""
+        """Runs every queued event job in a real RQ worker, burst mode (no refresher loops run here: ``sync``
+        drains the lanes itself)."""
         connection = self.runtime.redis
         ThreadWorker(all_queues(self.settings, connection), connection=connection, serializer=SERIALIZER).work(
             burst=True, logging_level="WARNING"
         )
 
     def sync(self) -> None:
-        """Until nothing is left: deliver, work; then one last refresh for retries that came due."""
+        """Until nothing is left: deliver, run the event jobs, drain every lane (retries that came due too)."""
         for _ in range(20):
             delivered = self.deliver()
             self.work()
+            self.runtime.drain()
             lanes = (self.runtime.backlog, self.runtime.search_backlog)
             if not delivered and not any(backlog.has_work() for backlog in lanes):
                 return
-            if not delivered:
-                self.runtime.drain()
         raise AssertionError("the projections did not settle")
 
     async def settle(self) -> None:

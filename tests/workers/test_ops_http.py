@@ -12,7 +12,7 @@ from prometheus_client import CollectorRegistry
 
 from projectors.backlog import Backlog
 from projectors.depths import depths, register_collector
-from projectors.queues import all_queues, enqueue_refresh, events_queue, rq_redis
+from projectors.queues import all_queues, events_queue, rq_redis
 from tests.rq_keys import remove_rq_keys
 from workers.devstack import free_port
 from workers.ops_http import NotReady, OpsServer, PortInUse, dependencies_ready, serve_process_ops
@@ -121,10 +121,9 @@ def test_a_taken_port_is_refused_with_the_setting_to_change(settings, monkeypatc
 def test_depths_count_queues_outboxes_and_the_projection_backlog(platform):
     settings = platform
     connection = rq_redis(settings)
-    [events] = all_queues(settings, connection)  # event and refresh jobs share one queue
-    for n in range(3):
+    [events] = all_queues(settings, connection)
+    for n in range(4):
         events.enqueue("projectors.events.handle", {"n": n})
-    enqueue_refresh(events, "read_model")
     events.enqueue_in(timedelta(minutes=5), "projectors.events.handle", {"n": "later"})  # as a retry waits
     failed = events.create_job("projectors.events.handle", args=({"n": "bad"},))
     failed.save()

@@ -1,5 +1,6 @@
-"""`edu worker` and `edu relay` as processes: a burst worker runs a refresh job; long-running ones serve their
-ops endpoints (/health/ready, /metrics with real numbers), refuse a port that is taken and free it on exit.
+"""`edu worker` and `edu relay` as processes: a burst worker re-projects what is marked; a long-running worker's
+refresher loops lead and re-project a marked course with no job at all; both serve their ops endpoints
+(/health/ready, /metrics with real numbers), refuse a port that is taken and free it on exit.
 
 They run on a seeded platform of their own (six fresh databases, a key prefix, a search directory), with
 its projections built first, as `edu seed` leaves them.
@@ -19,10 +20,10 @@ from datetime import UTC, datetime
 import httpx
 import psycopg
 import pytest
-from rq.job import Job, JobStatus
+from rq.job import JobStatus
 
 from projectors.layout import CARDS
-from projectors.queues import EVENTS_JOB, SERIALIZER, all_queues, job_retry, new_job_id
+from projectors.queues import EVENTS_JOB, all_queues, job_retry, new_job_id
 from projectors.rebuild import rebuild
 from projectors.runtime import Runtime
 from projectors.settings import ProjectorSettings
@@ -111,25 +112,27 @@ def port_is_free(port: int) -> bool:
     return True
 
 
-def test_a_burst_worker_runs_the_refresh_job_that_reprojects_a_marked_course(seeded):
-    rt, settings = seeded.rt, seeded.settings
+def retitle(settings: WriteSettings, rt: Runtime, title: str) -> uuid.UUID:
+    """Changes a published course in the write side and marks it, as its event's job would."""
     course_id = a_published_course(settings)
     with psycopg.connect(settings.libpq_url("catalog")) as connection:
-        connection.execute("UPDATE courses SET title = 'Refreshed by a burst worker' WHERE id = %s", [course_id])
+        connection.execute("UPDATE courses SET title = %s WHERE id = %s", [title, course_id])
     rt.backlog.mark([course_id], int(time.time() * 1000))
-    rt.wake_refresher()  # enqueues a refresh job per lane (unless the rebuild's last step left them waiting)
+    return course_id
+
+
+def test_a_burst_worker_runs_the_queued_jobs_then_reprojects_what_is_marked(seeded):
+    rt, settings = seeded.rt, seeded.settings
+    course_id = retitle(settings, rt, "Refreshed by a burst worker")
     [queue] = all_queues(settings, rt.redis)
-    job_ids = queue.get_job_ids()
-    assert len(job_ids) == 2  # the read model's lane and the search index's
+    assert queue.count == 0  # marking enqueues nothing: the refreshers take it
 
     worked = seeded.edu("worker", "--burst")
 
     assert worked.returncode == 0, worked.stdout + worked.stderr
-    for job_id in job_ids:
-        job = Job.fetch(job_id, connection=rt.redis, serializer=SERIALIZER)
-        assert job.get_status() == JobStatus.FINISHED and job.return_value() == {"courses": 1}
-    assert queue.count == 0 and rt.backlog.dirty_count() == 0
+    assert rt.backlog.dirty_count() == 0 and rt.search_backlog.dirty_count() == 0
     assert card(rt, course_id)["title"] == "Refreshed by a burst worker"
+    assert not rt.redis.exists(rt.backlog.keys.refresher, rt.search_backlog.keys.refresher)  # let go
 
 
 def test_a_worker_serves_ready_and_metrics_then_frees_its_port(seeded):
@@ -155,6 +158,12 @@ def test_a_worker_serves_ready_and_metrics_then_frees_its_port(seeded):
         job = events.enqueue(EVENTS_JOB, event, job_id=new_job_id(events), retry=job_retry())
         wait_for(lambda: job.get_status(refresh=True) == JobStatus.FINISHED, what="the event job")
 
+        course_id = retitle(settings, rt, "Refreshed by the leading loop")
+        wait_for(lambda: card(rt, course_id)["title"] == "Refreshed by the leading loop", what="the refresher")
+
+        leading = ('edu_refresher_leading{lane="read_model"} 1.0', 'edu_refresher_leading{lane="search"} 1.0')
+        # the only worker leads both lanes (the second after passing it up a few times for another process)
+        wait_for(lambda: all(line in httpx.get(f"{base}/metrics").text for line in leading), what="leading")
         metrics = httpx.get(f"{base}/metrics").text
         assert 'edu_projection_events_total{event_type="OpsTestEvent"} 1.0' in metrics
         assert f'edu_queue_depth{{queue="{events.name}"}} 0.0' in metrics
@@ -168,33 +177,31 @@ def test_a_worker_serves_ready_and_metrics_then_frees_its_port(seeded):
         output = stop(worker)
     assert worker.returncode == 0, output
     assert port_is_free(port)  # RQ's scheduler child did not keep the listening socket
+    assert not rt.redis.exists(rt.backlog.keys.refresher, rt.search_backlog.keys.refresher)  # leases let go
 
 
-def test_the_relay_serves_ready_and_metrics_and_wakes_the_refresher(seeded):
+def test_the_relay_serves_ready_and_metrics(seeded):
     rt, settings = seeded.rt, seeded.settings
-    [events] = all_queues(settings, rt.redis)  # event and refresh jobs share one queue
+    [events] = all_queues(settings, rt.redis)
     events.empty()
-    rt.backlog.unschedule()
-    rt.search_backlog.unschedule()
-    rt.backlog.mark([a_published_course(settings)], int(time.time() * 1000))  # as a retry that came due
+    rt.backlog.mark([a_published_course(settings)], int(time.time() * 1000))
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     relay = seeded.start("relay", "--domain", "review", EDU_RELAY_OPS_PORT=str(port), EDU_RELAY_POLL_SECONDS="0.2")
     try:
         wait_for(lambda: answers(f"{base}/health/ready") == 200 or relay.poll() is not None, what="ready")
         assert relay.poll() is None
-        wait_for(lambda: events.count == 2, what="the relay's tick to enqueue a refresh job per lane")
 
         with psycopg.connect(settings.libpq_url("review")) as connection:
             connection.execute(
                 "INSERT INTO outbox (event_id, event_type, aggregate_type, aggregate_id, payload) "
                 "VALUES (gen_random_uuid(), 'OpsTestEvent', 'test', gen_random_uuid(), '{}')"
             )
-        wait_for(lambda: events.count == 3, what="the relay to deliver the event")
+        wait_for(lambda: events.count == 1, what="the relay to deliver the event")
 
         metrics = httpx.get(f"{base}/metrics").text
         assert 'edu_outbox_backlog{domain="review"} 0.0' in metrics
-        assert f'edu_queue_depth{{queue="{events.name}"}} 3.0' in metrics  # two refresh jobs and the event
+        assert f'edu_queue_depth{{queue="{events.name}"}} 1.0' in metrics
         assert 'edu_projection_backlog{state="dirty"} 1.0' in metrics
     finally:
         output = stop(relay)
