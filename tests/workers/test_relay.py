@@ -151,7 +151,8 @@ def test_a_relay_killed_mid_stream_loses_nothing_once_restarted(settings, rq):
     prefix = f"{settings.redis_key_prefix.rstrip(':')}-kill{uuid.uuid4().hex[:6]}:"
     env = {key: value for key, value in os.environ.items() if not key.startswith("EDU_")}
     env |= {f"EDU_{d.upper()}_DATABASE_URL": settings.database_url(d) for d in DOMAINS}
-    env |= {"EDU_REDIS_URL": settings.redis_url, "EDU_REDIS_KEY_PREFIX": prefix}
+    # No ops endpoint: its default port may be taken by a dev stack running on this machine.
+    env |= {"EDU_REDIS_URL": settings.redis_url, "EDU_REDIS_KEY_PREFIX": prefix, "EDU_RELAY_OPS_PORT": "0"}
     queue = events_queue(settings, rq, f"{prefix.rstrip(':')}-events")
 
     relay = subprocess.Popen(
@@ -164,6 +165,7 @@ def test_a_relay_killed_mid_stream_loses_nothing_once_restarted(settings, rq):
         deadline = time.monotonic() + 20
         while queue.count < 30 and time.monotonic() < deadline and relay.poll() is None:
             time.sleep(0.01)
+        assert relay.poll() is None, "the relay exited by itself"
     finally:
         relay.kill()  # SIGKILL
         relay.wait()
