@@ -202,13 +202,22 @@ class _Rebuild:
         self.report.seconds["scan"] = time.perf_counter() - started
 
     def _index(self, batches: Iterable[Batch], version: IndexVersion | None) -> None:
-        for batch in batches:
-            if version is not None:
-                self.rt.engine.upsert(batch.documents, version)
-            self.report.courses += len(batch.documents)
-            self._park(batch.failed)
-            self.progress.advance(batch.size)
-            self._keep_lock()
+        """Each batch's search documents go to the new index in one bulk load (one commit at the end: one
+        segment, the fastest to search), while the batches' Redis writes are already done."""
+
+        def documents() -> Iterator[list[CourseDocument]]:
+            for batch in batches:
+                yield batch.documents
+                self.report.courses += len(batch.documents)
+                self._park(batch.failed)
+                self.progress.advance(batch.size)
+                self._keep_lock()
+
+        if version is not None:
+            self.rt.engine.load(documents(), version)
+        else:
+            for _ in documents():
+                pass
 
     def _park(self, failed: dict[uuid.UUID, str]) -> None:
         """A course that cannot be projected is parked with its error (status shows it; requeue retries it

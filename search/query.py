@@ -48,6 +48,9 @@ class SearchQuery:
     per_page: int = 20
     facets: tuple[Facet, ...] = (Facet.CATEGORY, Facet.LEVEL, Facet.PRICE)
     highlight: bool = True
+    # The price range of the matches (``SearchResult.price_stats``): a price slider needs it, a result
+    # list does not, and it costs the embedded engine a third of its facet pass.
+    price_stats: bool = True
 
     def __post_init__(self) -> None:
         if len(self.text) > MAX_QUERY_CHARS:
@@ -76,5 +79,6 @@ class SearchResult:
     # Disjunctive: a facet's counts ignore that facet's own selection (so the other choices stay visible)
     # but apply every other filter.
     facets: dict[str, dict[str, int]]
-    price_stats: dict[str, float] | None  # {"min": .., "max": ..} over the matching documents; None if none
+    # {"min": .., "max": ..} over the matching documents; None if none matched or the query did not ask
+    price_stats: dict[str, float] | None
     took_ms: float

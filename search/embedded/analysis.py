@@ -81,6 +81,54 @@ def words(text: str) -> list[str]:
     return _WORD.findall(normalise(text))
 
 
+# Where ``aligned_form`` looks for characters it can map one to one: every script below U+3000 but Hangul
+# jamo (which NFC composes with their neighbours); and not capital sigma, whose lowercase depends on its
+# place in the word.
+_ALIGNED_RANGE = 0x3000
+_NOT_ALIGNED = {0x03A3, *range(0x1100, 0x1200)}
+
+
+def _aligned_table() -> tuple[dict[int, str], re.Pattern]:
+    """The characters ``aligned_form`` maps: a word character that normalises, on its own, to one word
+    character, to that character; any other character that is not a mark and normalises to no word
+    character at all (a dash, quote or ellipsis) to a space -- a separator either way. And a pattern
+    finding the characters it cannot map."""
+    table = {}
+    for cp in range(_ALIGNED_RANGE):
+        c = chr(cp)
+        if cp in _NOT_ALIGNED or unicodedata.category(c).startswith("M"):
+            continue
+        n = normalise(c)
+        if c != "_" and re.fullmatch(r"\w", c):
+            if len(n) == 1 and _WORD.fullmatch(n):
+                table[cp] = n
+        elif not _WORD.search(n):
+            table[cp] = c if c.isascii() else " "
+    ranges, first = [], None
+    for cp in range(_ALIGNED_RANGE + 1):
+        if cp in table and first is None:
+            first = cp
+        elif cp not in table and first is not None:
+            ranges.append(f"{re.escape(chr(first))}-{re.escape(chr(cp - 1))}")
+            first = None
+    return table, re.compile("[^" + "".join(ranges) + "]")
+
+
+_ALIGNED, _UNALIGNED = _aligned_table()
+
+
+def aligned_form(text: str) -> str | None:
+    """``text`` normalised character for character -- offsets in it are offsets in ``text``, and its words
+    (runs of letters and digits) are the words ``spans`` finds, normalised -- when every character of it
+    can be (ASCII, and almost all text in Latin, Greek or Cyrillic script); None otherwise. The
+    highlighter's fast path."""
+    if text.isascii():
+        return text.lower()
+    if _UNALIGNED.search(text) is None:
+        return text.translate(_ALIGNED)
+    return None
+
+
 def term(word: str) -> str:
     """The indexed form of a normalised word: its first letter doubled."""
     return word[:1] + word
@@ -143,11 +191,23 @@ def _spans(text: str) -> tuple[Span, ...]:
     for m in _ORIGINAL_WORD.finditer(text):
         start = m.start()
         for piece in m.group().split("_"):
-            found = tuple(words(piece)) if piece else ()
-            if found:
+            # an ASCII piece is letters and digits only (``_`` split it): one word, just lowercased
+            found = (piece.lower(),) if piece.isascii() else _piece_words(piece)
+            if found and found[0]:
                 out.append((start, start + len(piece), found))
             start += len(piece) + 1
     return tuple(out)
+
+
+_PIECES = BoundedMemo(65536)
+
+
+def _piece_words(piece: str) -> tuple[str, ...]:
+    """The normalised words of one piece of a non-ASCII word (memoised: a language's words recur)."""
+    found = _PIECES.get(piece)
+    if found is None:
+        found = _PIECES.remember(piece, tuple(words(piece)))
+    return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,7 +45,7 @@ from search.documents import CourseDocument
 from search.embedded import facets as F
 from search.embedded import schema as S
 from search.embedded.analysis import query_words, register
-from search.embedded.highlight import highlight
+from search.embedded.highlight import highlight_all
 from search.embedded.querying import (
     SORT_FIELDS,
     combine,
@@ -68,6 +68,9 @@ DEFAULT_WRITER_HEAP_BYTES = 64_000_000
 # commit instead of one per thread, which halves the CPU of a commit and of the merges after it
 # (measured: 17 ms instead of 38 ms per 3-document commit on a 5,000-document index, writer kept open).
 LIVE_WRITER = (32_000_000, 1)
+# A bulk load: one indexing thread and one commit make one segment (100,000 courses take ~15 MB of it;
+# the heap is only a bound). Python's conversion of the documents is the bottleneck, not the thread.
+LOAD_WRITER = (128_000_000, 1)
 FACET_CACHE_ENTRIES = 512
 _GENERATIONS = itertools.count()
 
@@ -78,6 +81,26 @@ def _stat_signature(path: Path) -> tuple[int, int, int] | None:
     except FileNotFoundError:
         return None
     return st.st_ino, st.st_mtime_ns, st.st_size
+
+
+class _SourceFailed(Exception):
+    """What the caller's iterable of a bulk load raised: re-raised as it was once the load is rolled back."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _guarded(items: Iterable) -> Iterable:
+    iterator = iter(items)
+    while True:
+        try:
+            item = next(iterator)
+        except StopIteration:
+            return
+        except Exception as exc:
+            raise _SourceFailed(exc) from exc
+        yield item
 
 
 class _LRU:
@@ -254,11 +277,11 @@ class TantivyEngine:
             raise SearchEngineError("no active index version to write to")
         return name
 
-    def _writer(self, name: str) -> tantivy.IndexWriter:
+    def _writer(self, name: str, kind: tuple[int, int] | None = None) -> tantivy.IndexWriter:
         writer = self._writers.get(name)
         if writer is None:
             try:
-                heap, threads = LIVE_WRITER if name == self._active_name() else (self._heap, self._threads)
+                heap, threads = kind or (LIVE_WRITER if name == self._active_name() else (self._heap, self._threads))
                 writer = self._open(name).index.writer(heap, threads)
             except ValueError as exc:  # LockBusy: another writer (process) holds this version
                 raise SearchEngineError(f"cannot open a writer on {name}: {exc}") from exc
@@ -279,7 +302,9 @@ class TantivyEngine:
         except BaseException:
             log.debug("closing a failed writer failed", exc_info=True)
 
-    def _write(self, name: str, what: str, apply: Callable[[tantivy.IndexWriter], int]) -> None:
+    def _write(
+        self, name: str, what: str, apply: Callable[[tantivy.IndexWriter], int], kind: tuple[int, int] | None = None
+    ) -> None:
         """Runs ``apply`` (which returns how many operations it queued) on the version's writer, then
         commits. On failure nothing of it is committed: a refused document rolls the batch back; any other
         failure discards the writer (a failed commit may leave it unusable) and the next write opens a
@@ -287,7 +312,7 @@ class TantivyEngine:
         with self._write_lock:
             if self._closed:
                 raise SearchEngineError("the search engine is closed")
-            writer = self._writer(name)
+            writer = self._writer(name, kind)
             try:
                 if not apply(writer):
                     return
@@ -302,6 +327,8 @@ class TantivyEngine:
                 self._discard_writer(name)
                 if isinstance(exc, KeyboardInterrupt | SystemExit):
                     raise
+                if isinstance(exc, _SourceFailed):  # the caller's documents failed, not the index
+                    raise exc.error from None
                 raise SearchEngineError(f"{what} failed on {name} and was rolled back: {exc}") from exc
         try:
             self._open(name).searcher(force=True)  # this process sees its own write on return
@@ -332,6 +359,31 @@ class TantivyEngine:
             return len(latest)
 
         self._write(name, f"upsert of {len(latest)} documents", apply)
+
+    def load(self, batches: Iterable[Iterable[CourseDocument]], version: IndexVersion) -> int:
+        name = self._check(version)
+        if name == self._active_name():
+            raise SearchEngineError(f"{name} is the active version: load a new one, then activate it")
+        schema = self._open(name).schema
+        written = 0
+
+        def apply(writer: tantivy.IndexWriter) -> int:
+            nonlocal written
+            for batch in _guarded(batches):
+                try:
+                    latest = {doc.id: doc for doc in batch}
+                except (AttributeError, TypeError) as exc:
+                    raise S.InvalidDocument(f"not a course document: {exc}") from exc
+                if latest:  # as upsert: a document met again replaces the one before
+                    keys = [str(doc_id) for doc_id in latest]
+                    writer.delete_documents_by_query(tantivy.Query.term_set_query(schema, S.ID, keys))
+                    for doc in latest.values():
+                        writer.add_document(S.to_tantivy(doc)[1])
+                    written += len(latest)
+            return written
+
+        self._write(name, "bulk load", apply, LOAD_WRITER)
+        return written
 
     def delete(self, ids: Iterable[uuid.UUID], version: IndexVersion | None = None) -> None:
         name = self._target(version)
@@ -396,10 +448,10 @@ class TantivyEngine:
             if total or selected:
                 # the joint facet distribution depends on the text and min_rating only: cached, so paging,
                 # re-sorting and toggling facet values do not recount
-                key = (name, generation, words, query.min_rating)
+                key = (name, generation, words, query.min_rating, query.price_stats)
                 cells = self._facet_cache.get(key)
                 if cells is None:
-                    cells = F.joint_cells(searcher, combine(text, others))
+                    cells = F.joint_cells(searcher, combine(text, others), prices=query.price_stats)
                     self._facet_cache.put(key, cells)
                 facet_counts, price_stats = F.derive(cells, selected, query.facets)
             else:  # nothing matches and no facet is relaxed: nothing to count
@@ -420,11 +472,9 @@ class TantivyEngine:
     @staticmethod
     def _hit(searcher: tantivy.Searcher, address, words, synonyms, with_highlight: bool) -> Hit:
         doc_id, title, summary = S.stored_texts(searcher.doc(address))
-        marks = (
-            {"title": highlight(title, words, synonyms), "summary": highlight(summary, words, synonyms)}
-            if with_highlight
-            else {}
-        )
+        marks = {}
+        if with_highlight:
+            marks["title"], marks["summary"] = highlight_all((title, summary), words, synonyms)
         return Hit(uuid.UUID(doc_id), marks)
 
     def _read_target(self, version: IndexVersion | None) -> str:

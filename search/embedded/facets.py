@@ -25,12 +25,8 @@ _ORDER = (Facet.CATEGORY, Facet.LEVEL, Facet.PRICE)
 MAX_FACET_VALUES = 10_000
 
 
-AGGREGATION = {
-    "cells": {
-        "terms": {"field": S.CELL, "size": MAX_FACET_VALUES},
-        "aggs": {"s": {"stats": {"field": S.PRICE}}},
-    }
-}
+CELLS = {"cells": {"terms": {"field": S.CELL, "size": MAX_FACET_VALUES}}}
+CELLS_WITH_PRICES = {"cells": {**CELLS["cells"], "aggs": {"s": {"stats": {"field": S.PRICE}}}}}
 
 Cell = tuple[tuple[str, ...], int, float | None, float | None]  # (values in _ORDER), count, min, max
 
@@ -43,9 +39,10 @@ def _cells(result: dict) -> Iterable[Cell]:
             yield values, int(bucket["doc_count"]), stats.get("min"), stats.get("max")
 
 
-def joint_cells(searcher: tantivy.Searcher, base: tantivy.Query) -> tuple[Cell, ...]:
-    """The joint distribution over the documents matching ``base`` (the text and non-facet filters)."""
-    return tuple(_cells(searcher.aggregate(base, AGGREGATION)))
+def joint_cells(searcher: tantivy.Searcher, base: tantivy.Query, *, prices: bool) -> tuple[Cell, ...]:
+    """The joint distribution over the documents matching ``base`` (the text and non-facet filters), with
+    each cell's price range when ``prices`` (else min and max are None)."""
+    return tuple(_cells(searcher.aggregate(base, CELLS_WITH_PRICES if prices else CELLS)))
 
 
 _POSITION = {facet: i for i, facet in enumerate(_ORDER)}
@@ -54,22 +51,26 @@ _POSITION = {facet: i for i, facet in enumerate(_ORDER)}
 def derive(
     cells: tuple[Cell, ...], selected: dict[Facet, frozenset[str]], requested: Iterable[Facet]
 ) -> tuple[dict[str, dict[str, int]], dict[str, float] | None]:
-    """Facet counts (disjunctive) and price stats for the facet selections ``selected``."""
-
-    def passes(values: tuple[str, ...], ignore: Facet | None) -> bool:
-        return all(values[_POSITION[f]] in chosen for f, chosen in selected.items() if f is not ignore)
-
-    facets: dict[str, dict[str, int]] = {}
-    for facet in dict.fromkeys(Facet(f) for f in requested):
-        counts: dict[str, int] = {}
-        for values, count, _, _ in cells:
-            if passes(values, facet):
-                key = values[_POSITION[facet]]
-                counts[key] = counts.get(key, 0) + count
-        facets[facet.value] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-
-    matching = [(lo, hi) for values, _, lo, hi in cells if passes(values, None) and lo is not None]
-    price_stats = (
-        {"min": float(min(lo for lo, _ in matching)), "max": float(max(hi for _, hi in matching))} if matching else None
-    )
+    """Facet counts (disjunctive) and price stats for the facet selections ``selected``, in one pass: a
+    cell that fails no selection counts for every facet (and the price stats), a cell that fails one
+    selection only for that facet (whose own selection a facet ignores), any other cell for none."""
+    wanted = list(dict.fromkeys(Facet(f) for f in requested))
+    counts: dict[Facet, dict[str, int]] = {facet: {} for facet in wanted}
+    checks = [(facet, _POSITION[facet], chosen) for facet, chosen in selected.items()]
+    positions = [(counts[facet], _POSITION[facet]) for facet in wanted]
+    lows, highs = [], []
+    for values, count, lo, hi in cells:
+        failed = [facet for facet, at, chosen in checks if values[at] not in chosen]
+        if not failed:
+            for found, at in positions:
+                key = values[at]
+                found[key] = found.get(key, 0) + count
+            if lo is not None:
+                lows.append(lo)
+                highs.append(hi)
+        elif len(failed) == 1 and failed[0] in counts:
+            found, key = counts[failed[0]], values[_POSITION[failed[0]]]
+            found[key] = found.get(key, 0) + count
+    facets = {f.value: dict(sorted(counts[f].items(), key=lambda kv: (-kv[1], kv[0]))) for f in wanted}
+    price_stats = {"min": float(min(lows)), "max": float(max(highs))} if lows else None
     return facets, price_stats

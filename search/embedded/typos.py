@@ -59,11 +59,19 @@ def _last_row(a: str, b: str, limit: int) -> list[int] | None:
     return prev
 
 
+def _missing(a: str, b: str) -> int:
+    """How many distinct letters of ``a`` do not occur in ``b`` at all: a lower bound of the distance
+    between ``a`` and ``b`` (or any part of ``b``), as each needs an edit of its own (a transposition
+    moves letters, it brings none). It rejects most pairs of words at the cost of two sets, before the
+    table is computed in Python (the highlighter asks about every word of every hit)."""
+    return len(set(a).difference(b))
+
+
 def distance(a: str, b: str, limit: int) -> int | None:
     """The OSA distance between ``a`` and ``b`` if it is at most ``limit``, else None."""
     if a == b:
         return 0
-    if limit == 0 or abs(len(a) - len(b)) > limit:
+    if limit == 0 or abs(len(a) - len(b)) > limit or _missing(a, b) > limit or _missing(b, a) > limit:
         return None
     row = _last_row(a, b, limit)
     if row is None or row[len(b)] > limit:
@@ -77,9 +85,10 @@ def prefix_match(word: str, token: str, limit: int) -> tuple[int, int] | None:
     closest to ``word``'s; None when no beginning is close enough."""
     if token.startswith(word):
         return 0, len(word)
-    if limit == 0:
+    reachable = token[: len(word) + limit]  # the beginnings the table below considers
+    if limit == 0 or _missing(word, reachable) > limit:
         return None
-    row = _last_row(word, token[: len(word) + limit], limit)
+    row = _last_row(word, reachable, limit)
     if row is None:
         return None
     best: tuple[int, int] | None = None
@@ -108,6 +117,17 @@ _NO_MATCH = (None,)
 def match(word: str, token: str, *, prefix: bool) -> tuple[MatchKind, int] | None:
     """How the query ``word`` matches the document ``token`` (both normalised) under the typo policy,
     and how many leading characters of ``token`` matched; None when it does not match (memoised)."""
+    if word == token:
+        return MatchKind.EXACT, len(token)
+    # The cheap answers first, before the memo (most pairs the highlighter asks about end here): a short
+    # word matches only exactly or as a beginning, and a length out of reach cannot be a typo.
+    budget = typo_budget(word)
+    if not budget:
+        return (MatchKind.PREFIX, len(word)) if prefix and token.startswith(word) else None
+    if len(token) < len(word) - budget or (not prefix and len(token) > len(word) + budget):
+        return None
+    if budget == 1 and token[:1] != word[:1]:
+        return None  # a first letter that differs is two edits of the terms (``analysis.term``)
     key = (word, token, prefix)
     found = _MATCHES.get(key)
     if found is None:

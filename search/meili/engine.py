@@ -263,6 +263,19 @@ class MeilisearchEngine:
         tasks = [self._call("add documents", index.add_documents, batch, PRIMARY_KEY) for batch in batches]
         self._wait(tasks)
 
+    def load(self, batches: Iterable[Iterable[CourseDocument]], version: IndexVersion) -> int:
+        if version == self.active_version():
+            raise SearchEngineError(f"{version.name} is the active version: load a new one, then activate it")
+        index = self._client.index(self._data_uid(version))
+        tasks, written = [], 0
+        for batch in batches:  # enqueued as they come (Meilisearch indexes meanwhile), awaited at the end
+            documents = [to_meili(d) for d in batch]
+            for chunk in _batches(documents, self._batch_size):
+                tasks.append(self._call("add documents", index.add_documents, chunk, PRIMARY_KEY))
+            written += len(documents)
+        self._wait(tasks)
+        return written
+
     def delete(self, ids: Iterable[uuid.UUID], version: IndexVersion | None = None) -> None:
         batches = [[str(uuid.UUID(str(i))) for i in batch] for batch in _batches(ids, self._batch_size)]
         if not batches:

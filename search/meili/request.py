@@ -56,7 +56,7 @@ def build_search_requests(query: SearchQuery, index_uid: str) -> list[dict[str, 
         "page": query.page,
         "hitsPerPage": query.per_page,
         "attributesToRetrieve": ["id", *HIGHLIGHTED] if query.highlight else ["id"],
-        "facets": [*dict.fromkeys(unselected), PRICE_STATS_ATTRIBUTE],
+        "facets": [*dict.fromkeys(unselected), *([PRICE_STATS_ATTRIBUTE] if query.price_stats else [])],
     }
     if SORTS[query.sort]:
         main["sort"] = list(SORTS[query.sort])

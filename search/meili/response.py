@@ -80,7 +80,8 @@ def map_response(query: SearchQuery, results: Sequence[Mapping[str, Any]]) -> Se
     else:
         total, exact = int(main.get("estimatedTotalHits", 0)), False
     stats = (main.get("facetStats") or {}).get(PRICE_STATS_ATTRIBUTE)
-    price_stats = {"min": float(stats["min"]), "max": float(stats["max"])} if stats and total else None
+    asked = query.price_stats and stats and total
+    price_stats = {"min": float(stats["min"]), "max": float(stats["max"])} if asked else None
     hits = [
         Hit(id=uuid.UUID(str(h["id"])), highlight=hit_highlight(h) if query.highlight else {}) for h in main["hits"]
     ]

@@ -67,7 +67,7 @@ def engine(request, tmp_path_factory) -> Iterator[SearchEngine]:
     filled, then activated. Read-only: tests that write use ``blank_engine``."""
     for opened in open_engine(request.param, tmp_path_factory):
         version = opened.create_version()
-        opened.upsert(COURSES, version)
+        opened.load([COURSES[:20], COURSES[20:]], version)
         opened.activate(version)
         yield opened
 

@@ -329,6 +329,14 @@ def test_price_stats_cover_the_matching_documents(engine):
     assert search(engine, "", categories=("no-such-category",)).price_stats is None
 
 
+def test_price_stats_are_left_out_when_not_asked_for_and_the_facets_stay(engine):
+    # without prices first: a facet pass cached without them must not answer the query that wants them
+    without = search(engine, "", categories=("devops",), price_stats=False)
+    with_stats = search(engine, "", categories=("devops",))
+    assert without.price_stats is None and with_stats.price_stats is not None
+    assert without.facets == with_stats.facets and without.total == with_stats.total
+
+
 # --- highlights -----------------------------------------------------------------------------------------
 
 
@@ -503,6 +511,26 @@ def test_a_new_version_is_invisible_until_activated_then_replaces_the_old(blank_
     blank_engine.drop(old)
     assert old not in blank_engine.versions() and new in blank_engine.versions()
     assert set(ids(search(blank_engine, ""))) == {c.id for c in new_docs}
+
+
+def test_a_bulk_load_fills_a_new_version_that_shows_once_activated(blank_engine):
+    old = _live(blank_engine, COURSES[:2])
+    new = blank_engine.create_version()
+    renamed = dataclasses.replace(COURSES[3], title="Renamed in a later batch")
+    batches = [COURSES[2:5], [], [renamed, COURSES[5]]]
+    assert blank_engine.load(iter(batches), new) == 5  # every document handed over, the replaced one too
+    assert blank_engine.count(new) == 4  # the later copy of a document replaced the earlier one
+    assert blank_engine.fingerprints(new) == fingerprints_of([*COURSES[2:3], *COURSES[4:6], renamed])
+    assert blank_engine.active_version() == old and blank_engine.count() == 2
+    blank_engine.activate(new)
+    assert ids(search(blank_engine, "renamed later batch")) == [renamed.id]
+
+
+def test_a_bulk_load_into_the_active_version_is_refused(blank_engine):
+    live = _live(blank_engine, COURSES[:2])
+    with pytest.raises(SearchEngineError):
+        blank_engine.load([COURSES[2:4]], live)
+    assert blank_engine.count() == 2
 
 
 def test_writes_to_the_active_version_by_default(blank_engine):

@@ -1,11 +1,15 @@
 """The embedded engine's text analysis and typo policy (pure functions)."""
 
 import random
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from search.embedded.analysis import (
     MAX_QUERY_WORDS,
+    aligned_form,
     index_form,
     normalise,
     query_words,
@@ -22,6 +26,30 @@ def test_normalise_folds_case_and_accents():
     assert normalise("Ana Núñez") == "ana nunez"
     assert normalise("Ёлка") == "елка"
     assert normalise("ﬁsh") == "fish"  # compatibility ligature
+
+
+# Characters of every kind the aligned form must get right or refuse: cased, accented, decomposed,
+# ligatures, compatibility forms, separators, the final sigma, Cyrillic, Hangul.
+TRICKY = "aZé\u0301ÆßİΣ\u03c3\u03c2ﬁ½²ª…—\u2019_-. 'ЁжΩ가\u1100\u1161ŉǅ\u00a0"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(TRICKY) | st.characters(max_codepoint=0x2FFF), max_size=20))
+def test_aligned_form_has_the_words_of_spans_at_their_offsets(text):
+    form = aligned_form(text)
+    if form is None:
+        return  # refused: the highlighter takes the plain path
+    assert len(form) == len(text)
+    found = [(m.start(), m.end(), (m.group(),)) for m in re.finditer(r"[^\W_]+", form)]
+    assert found == list(spans(text))
+    assert [word for _, _, (word,) in found] == words(text)  # the words the index holds
+
+
+def test_aligned_form_refuses_what_would_move_offsets():
+    assert aligned_form("Crème — brûlée…") == "creme   brulee "
+    assert aligned_form("cre\u0301me") is None  # a combining accent: normalising drops a character
+    assert aligned_form("½") is None  # one character, three after normalising
+    assert aligned_form("ΟΔΟΣ") is None  # capital sigma: its lowercase depends on its place
 
 
 def test_words_split_on_everything_but_letters_and_digits():
@@ -109,17 +137,45 @@ def _osa(a: str, b: str) -> int:
     return d[-1][-1]
 
 
-def test_bounded_distances_agree_with_the_full_table():
+@pytest.mark.parametrize("alphabet", ["abc", "abcdef"])  # few letters: long tables; more: the letter filter
+def test_bounded_distances_agree_with_the_full_table(alphabet):
     rng = random.Random(7)
     for _ in range(3000):
-        a = "".join(rng.choice("abc") for _ in range(rng.randint(1, 7)))
-        b = "".join(rng.choice("abc") for _ in range(rng.randint(0, 9)))
+        a = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 7)))
+        b = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 9)))
         for limit in (1, 2):
             full = _osa(a, b)
             assert distance(a, b, limit) == (full if full <= limit else None), (a, b, limit)
             best = min(_osa(a, b[:j]) for j in range(1, len(b) + 1)) if b else None
             found = prefix_match(a, b, limit)
             assert (found[0] if found else None) == (best if best is not None and best <= limit else None)
+
+
+def _reference_match(word: str, token: str, prefix: bool) -> MatchKind | None:
+    """The typo policy read off the full distance table of the terms, with none of match's shortcuts."""
+    if word == token:
+        return MatchKind.EXACT
+    if prefix and token.startswith(word):
+        return MatchKind.PREFIX
+    budget = typo_budget(word)
+    if budget and _osa(term(word), term(token)) <= budget:
+        return MatchKind.TYPO
+    if budget and prefix:
+        t = term(token)
+        if min(_osa(term(word), t[:j]) for j in range(1, len(t) + 1)) <= budget:
+            return MatchKind.PREFIX_TYPO
+    return None
+
+
+@pytest.mark.parametrize("alphabet", ["abc", "abcdefgh"])
+def test_match_agrees_with_the_policy_read_off_the_full_table(alphabet):
+    rng = random.Random(11)
+    for _ in range(4000):
+        word = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 11)))
+        token = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 13)))
+        for prefix in (False, True):
+            found = match(word, token, prefix=prefix)
+            assert (found[0] if found else None) == _reference_match(word, token, prefix), (word, token, prefix)
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,11 @@
 
 import re
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from search.embedded.analysis import query_words
-from search.embedded.highlight import highlight
+from search.embedded.highlight import highlight, highlight_all, marked_spans, render
 
 MARK = re.compile(r"<mark>(.*?)</mark>")
 
@@ -56,3 +59,29 @@ def test_no_words_means_escaped_text_without_marks():
 
 def test_synonym_words_are_marked_as_exact_matches():
     assert hl("Kubernetes in Production", "k8s", frozenset({"kubernetes"})) == "<mark>Kubernetes</mark> in Production"
+
+
+WORDS = ["python", "Pyhton", "data", "Crème", "brûlée", "kubernetes", "Kubarnetis", "spanish", "x_y", "ML", "a1b2"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    text=st.lists(st.sampled_from([*WORDS, " ", "-", "<", "&", "é", "_", "'"]), max_size=12).map("".join),
+    query=st.lists(st.sampled_from([*WORDS, "pyt", "kub", "da", "cre", "bru"]), min_size=1, max_size=3).map(" ".join),
+    trailing_space=st.booleans(),
+)
+def test_fast_paths_mark_what_the_plain_definition_marks(text, query, trailing_space):
+    # The ASCII path and the distinct-words shortcut must agree with marking span by span.
+    words = query_words(query + (" " if trailing_space else ""))
+    synonyms = frozenset({"data"}) if "ML" in query else frozenset()
+    assert highlight(text, words, synonyms) == render(text, marked_spans(text, words, synonyms))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    texts=st.lists(st.lists(st.sampled_from([*WORDS, " ", "-", "<", "é", "\n"]), max_size=8).map("".join), max_size=3),
+    query=st.lists(st.sampled_from([*WORDS, "pyt", "kub", "cre"]), min_size=1, max_size=3).map(" ".join),
+)
+def test_highlighting_texts_together_marks_each_as_alone(texts, query):
+    words = query_words(query)
+    assert highlight_all(texts, words) == [highlight(text, words) for text in texts]

@@ -258,3 +258,36 @@ def test_an_index_of_the_layout_before_fingerprints_must_be_rebuilt(tmp_path):
     assert engine.health() is True and engine.versions() == [new]
     assert engine.fingerprints() == {d.id: fingerprint(d) for d in (make_doc(1), make_doc(2))}
     engine.close()
+
+
+def _searcher_of(engine: TantivyEngine, version: IndexVersion):
+    return engine._open(version.name).searcher(force=True)
+
+
+def test_a_bulk_load_makes_one_segment_where_batch_upserts_make_many(engine):
+    docs = [make_doc(n) for n in range(300)]
+    batches = [docs[i : i + 30] for i in range(0, len(docs), 30)]
+    upserted, loaded = engine.create_version(), engine.create_version()
+    for batch in batches:
+        engine.upsert(batch, upserted)
+    engine.load(iter(batches), loaded)
+    assert engine.count(upserted) == engine.count(loaded) == len(docs)
+    assert _searcher_of(engine, upserted).num_segments > 1
+    assert _searcher_of(engine, loaded).num_segments == 1  # what searches read fastest
+
+
+def test_a_failing_bulk_load_commits_nothing_and_raises_the_sources_error(engine):
+    version = engine.create_version()
+
+    def batches():
+        yield [make_doc(1)]
+        raise ConnectionError("the write side went away")
+
+    with pytest.raises(ConnectionError, match="went away"):
+        engine.load(batches(), version)
+    assert engine.count(version) == 0
+    with pytest.raises(SearchEngineError, match="refused"):  # a bad document: the same, as an engine error
+        engine.load([[make_doc(1)], [dataclasses.replace(make_doc(2), price=float("nan"))]], version)
+    assert engine.count(version) == 0
+    engine.load([[make_doc(3)]], version)  # the writer was not left broken
+    assert engine.count(version) == 1

@@ -252,6 +252,15 @@ def test_no_highlight_request():
     assert main["facets"] == ["price"]  # price stats
 
 
+def test_price_stats_are_asked_for_only_when_wanted():
+    (main,) = build_search_requests(SearchQuery(price_stats=False), "courses")
+    assert main["facets"] == ["category_slug", "level", "is_free"]
+    answer = _answer(total=3)
+    answer["facetStats"] = {"price": {"min": 1.0, "max": 2.0}}
+    assert map_response(SearchQuery(price_stats=False), [answer]).price_stats is None
+    assert map_response(SearchQuery(), [answer]).price_stats == {"min": 1.0, "max": 2.0}
+
+
 @pytest.mark.parametrize(
     ("sort", "expected"),
     [
