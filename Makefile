@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo up down test lint format lock clean-devstack bench-search bench-projections
+.PHONY: demo up down test lint format lock clean-devstack bench-search bench-projections bench-read
 
 $(INSTALLED): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -44,6 +44,13 @@ bench-search: $(INSTALLED)
 # writing: .venv/bin/python -m loadtest.bench_projections --courses 2000 --seconds 10
 bench-projections: $(INSTALLED)
 	$(BIN)/python -m loadtest.bench_projections --courses 100000 --rate 50 --seconds 60 --write-docs $(ARGS)
+
+# Read API throughput at saturation and p50/p99 at 60% of it, per endpoint (card, curriculum, catalog page,
+# search), open loop from several generator processes against the read API on a private platform seeded with
+# 100,000 courses; written to docs/benchmarks.md (~10 min). Run it on a quiet machine. Quick look without
+# writing: .venv/bin/python -m loadtest.bench_read --courses 5000 --step-seconds 3
+bench-read: $(INSTALLED)
+	$(BIN)/python -m loadtest.bench_read --courses 100000 --write-docs $(ARGS)
 
 # Re-pin every dependency after editing pyproject.toml.
 lock: $(INSTALLED)

@@ -33,7 +33,7 @@ from loadtest import cpu_usage
 from loadtest.lag_phase import measure_lag, say
 from loadtest.private_platform import PrivatePlatform
 from loadtest.projections_report import SECTION, LagFacts, RebuildFacts, section
-from loadtest.report import REPORT, ROOT, machine, write_section
+from loadtest.report import finish, machine
 from projectors.layout import CARDS, CURRICULA
 from projectors.rebuild import rebuild
 from projectors.runtime import Runtime
@@ -199,16 +199,7 @@ def run(argv: list[str] | None = None) -> Result:
 
 def main(argv: list[str] | None = None) -> int:
     result = run(argv)
-    print()
-    print(result.text)
-    if result.leftovers:
-        print("Processes left behind (stop them by pid):\n  " + "\n  ".join(result.leftovers))
-        return 1
-    say("nothing left behind (ps)")
-    if result.write_docs:
-        write_section(SECTION, result.text)
-        say(f"written: {REPORT.relative_to(ROOT)}")
-    return 0
+    return finish(result.text, SECTION, result.leftovers, result.write_docs, say)
 
 
 if __name__ == "__main__":

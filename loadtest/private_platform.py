@@ -2,7 +2,8 @@
 temporary directory on free ports (``workers.devstack``, durable like the dev stack: fsync on, Redis
 append-only file), settings pointing there with a Redis key prefix of its own, a search directory, and the
 services as child processes on those settings: the command API (uvicorn, one process, as
-``compose/Procfile`` runs it), ``edu relay`` and ``edu worker``.
+``compose/Procfile`` runs it), ``edu relay`` and ``edu worker`` (``make bench-projections``), or the read API
+(``make bench-read``).
 
 It stops everything it started -- each service's whole process group, then the servers -- removes the
 directory, and lists any process of its own that is still there (``ps``).
@@ -46,9 +47,9 @@ class Service:
 class PrivatePlatform:
     """``with PrivatePlatform() as platform:`` -- servers up on entry, everything stopped on exit."""
 
-    def __init__(self, keep_logs: Path | None = None) -> None:
+    def __init__(self, keep_logs: Path | None = None, name: str = "projections") -> None:
         self.keep_logs = keep_logs  # the services' logs are copied there at the end
-        self.directory = Path(tempfile.mkdtemp(prefix="edu-bench-projections-"))
+        self.directory = Path(tempfile.mkdtemp(prefix=f"edu-bench-{name}-"))
         self.directory.chmod(0o755)  # when we are root, PostgreSQL runs as postgres and must reach its directory
         self.postgres = PostgresServer(self.directory / "postgres", free_port())
         self.redis_server = RedisServer(self.directory / "redis", free_port())
@@ -125,13 +126,16 @@ class PrivatePlatform:
 
     # -- services ---------------------------------------------------------------------------------------------
 
+    def _service_environment(self) -> dict[str, str]:
+        base = {k: v for k, v in os.environ.items() if not k.startswith("EDU_")} | self.environment()
+        return base | {"PYTHONUNBUFFERED": "1", "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"}
+
     def start_services(self, workers: int = 1) -> None:
         """The command API, the relay and ``workers`` workers, each in its own session (its own process
         group), their ops endpoints on free ports; returns once each answers ``/health/ready``."""
         api_port = free_port()
         self.api_url = f"http://127.0.0.1:{api_port}"
-        base = {k: v for k, v in os.environ.items() if not k.startswith("EDU_")} | self.environment()
-        base |= {"PYTHONUNBUFFERED": "1", "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"}
+        base = self._service_environment()
         python = sys.executable
         api = [python, "-m", "uvicorn", "write.app:create_app", "--factory", "--host", "127.0.0.1", "--port",
                str(api_port), "--no-access-log"]  # fmt: skip
@@ -147,6 +151,19 @@ class PrivatePlatform:
                 name, [python, "-m", "workers.cli", "worker"], worker_env, f"http://127.0.0.1:{ops}/health/ready"
             )
         self._wait_ready()
+
+    def start_read_api(self, processes: int = 1) -> str:
+        """The read API (uvicorn, ``processes`` worker processes sharing one socket, no access log) on a free
+        port, in its own session; returns its URL once it answers ``/health/ready``."""
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        argv = [sys.executable, "-m", "uvicorn", "read.app:create_app", "--factory", "--host", "127.0.0.1",
+                "--port", str(port), "--no-access-log", "--log-level", "warning"]  # fmt: skip
+        if processes > 1:
+            argv += ["--workers", str(processes)]
+        self._start("read-api", argv, self._service_environment(), f"{url}/health/ready")
+        self._wait_ready()
+        return url
 
     def _start(self, name: str, argv: list[str], env: dict[str, str], ready_url: str) -> None:
         log = self.directory / f"{name}.log"
@@ -210,11 +227,14 @@ class PrivatePlatform:
         sessions = {str(s.process.pid) for s in self.services}
         marks = (str(self.directory), f"127.0.0.1:{self.redis_server.port}")
         found = []
-        listing = subprocess.run(["ps", "-eo", "pid=,sid=,args="], capture_output=True, text=True, check=False)
+        listing = subprocess.run(["ps", "-eo", "pid=,sid=,stat=,args="], capture_output=True, text=True, check=False)
         for line in listing.stdout.splitlines():
-            pid, sid, args = [*line.split(None, 2), "", ""][:3]
+            pid, sid, stat, args = [*line.split(None, 3), "", "", ""][:4]
+            # A zombie has ended: a uvicorn worker whose supervisor exited first waits there for init to reap it.
+            if stat.startswith("Z"):
+                continue
             if pid != str(os.getpid()) and (sid in sessions or any(mark in args for mark in marks)):
-                found.append(line.strip())
+                found.append(f"{pid} {sid} {args}")
         return found
 
 

@@ -32,6 +32,21 @@ def machine(packages: Iterable[str]) -> dict[str, str]:
     }
 
 
+def finish(text: str, heading: str, leftovers: list[str], write_docs: bool, say) -> int:
+    """A benchmark's ending: prints its section, fails when it left processes behind, else writes the section
+    into docs/benchmarks.md when asked. Returns the exit status."""
+    print()
+    print(text)
+    if leftovers:
+        print("Processes left behind (stop them by pid):\n  " + "\n  ".join(leftovers))
+        return 1
+    say("nothing left behind (ps)")
+    if write_docs:
+        write_section(heading, text)
+        say(f"written: {REPORT.relative_to(ROOT)}")
+    return 0
+
+
 def write_section(heading: str, text: str) -> None:
     """Replaces the section under ``heading`` ("## ...") of docs/benchmarks.md with ``text`` (creating the
     file, appending the section if new), keeping every other section."""

@@ -72,6 +72,12 @@ class ReadModelKeys:
         suffix = ":members" if projection == LISTINGS else ""
         return f"{self.prefix}rm:{projection}:{version}{suffix}"
 
+    @property
+    def changes(self) -> str:
+        """Pub/sub channel: after each refresh round, the ids of the courses it rewrote (space-separated),
+        so readers waiting for a version (``min_version``) look again at once instead of polling."""
+        return f"{self.prefix}rm:changes"
+
     def stamps(self, projection: str, version: int) -> str:
         return f"{self.prefix}rm:{projection}:{version}:stamps"
 

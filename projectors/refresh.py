@@ -66,6 +66,7 @@ class Projector:
         if self.backlog.lane == READ_MODEL:
             active = {n: v for n, v in self.store.active().items() if n in REDIS_PROJECTIONS}
             self.store.put_courses(active, views, removed, stamps)
+            self.store.announce([v.id for v in views] + removed)
             building = {n: v for n, v in building.items() if n in REDIS_PROJECTIONS}
         else:
             self._search(views, removed, outcome)

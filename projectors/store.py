@@ -92,6 +92,11 @@ class ReadModelStore:
                     self._put_document(keys=[data, stamp_key], args=[str(course_id), stamp, value], client=pipe)
         pipe.execute()
 
+    def announce(self, course_ids: list[uuid.UUID]) -> None:
+        """Tells readers waiting for these courses (``min_version``) to look again."""
+        if course_ids:
+            self.redis.publish(self.keys.changes, " ".join(str(i) for i in course_ids))
+
     def put_categories(self, versions: dict[str, int], value: bytes) -> None:
         if CATEGORIES in versions:
             self.redis.set(self.keys.data(CATEGORIES, versions[CATEGORIES]), value)

@@ -25,6 +25,7 @@ app.add_typer(projections_app, name="projections")
 console = Console()
 
 COMMAND_API = "http://127.0.0.1:8001"
+READ_API = "http://127.0.0.1:8002"
 
 
 class ScaleName(enum.StrEnum):
@@ -269,7 +270,8 @@ def _announce() -> None:
 
     console.print("\n[bold green]EduPlatform is ready[/bold green]")
     console.print(f"  command API  {COMMAND_API}   (docs: {COMMAND_API}/docs)")
-    console.print("  worker, relay  /metrics and /health/ready on http://127.0.0.1:9101 and :9102")
+    console.print(f"  read API     {READ_API}   (docs: {READ_API}/docs)")
+    console.print("  workers, relay  :9101, :9103, :9102   (/metrics, /health/ready)")
     for login in DEMO_LOGINS:
         console.print(f"  {login.role:<8} {login.email} / {login.password}")
     console.print("  (Ctrl-C stops the stack when it runs in the foreground; make down otherwise)\n")

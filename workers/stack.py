@@ -28,6 +28,7 @@ REDIS_PORT = 56379
 # ops endpoints: EDU_WORKER_OPS_PORT and EDU_RELAY_OPS_PORT; compose/Procfile gives the second worker 9103).
 READY_URLS = {
     "command-api": "http://127.0.0.1:8001/health/ready",
+    "read-api": "http://127.0.0.1:8002/health/ready",
     "worker": "http://127.0.0.1:9101/health/ready",
     "worker-2": "http://127.0.0.1:9103/health/ready",
     "relay": "http://127.0.0.1:9102/health/ready",

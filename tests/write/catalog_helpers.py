@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from tests.actors import Actor, admin, sign_up
+from tests.actors import Actor, admin, sign_up, verified_teacher
 from tests.errors import assert_error  # noqa: F401 -- re-exported for the catalog tests
 from tests.sql import sql_rows, sql_scalar
 from write.context import CommandContext
@@ -39,6 +39,29 @@ async def add_lesson(client: httpx.AsyncClient, teacher: Actor, module_id: str, 
     response = await client.post(f"/modules/{module_id}/lessons", json=LESSON | fields, headers=teacher.headers)
     assert response.status_code == 201, response.text
     return response.json()
+
+
+# A course with something in every field a card shows: markdown to strip, two modules, three lessons.
+FULL_DESCRIPTION = "**Engines** that [compute](http://x)\n\nSecond *paragraph* with `code`.\n\n- one\n- two"
+FULL_SUMMARY = "Engines that compute Second paragraph with code. one two"  # what a card shows of it
+
+
+async def published_full_course(client: httpx.AsyncClient, ctx: CommandContext) -> tuple[Actor, dict, dict]:
+    """Ada Lovelace's "Analytical Engines" (data-science, advanced, 12.50, in German): two modules, three
+    lessons of 35 minutes in all (the first a preview), published. Returns (teacher, course, published)."""
+    teacher = await verified_teacher(client, ctx, name="Ada Lovelace")
+    course = await create_course(
+        client, teacher, title="Analytical Engines", description=FULL_DESCRIPTION, category="data-science",
+        level="advanced", price="12.50", language="de",
+    )  # fmt: skip
+    first = await add_module(client, teacher, course["id"], title="Basics")
+    second = await add_module(client, teacher, course["id"], title="Further")
+    await add_lesson(client, teacher, first["id"], title="Notes", duration_minutes=10, is_preview=True)
+    await add_lesson(client, teacher, first["id"], title="Loops", duration_minutes=20)
+    await add_lesson(client, teacher, second["id"], title="Cards", duration_minutes=5)
+    published = await client.post(f"/courses/{course['id']}/publish", headers=teacher.headers)
+    assert published.status_code == 200, published.text
+    return teacher, course, published.json()
 
 
 async def course_draft(client: httpx.AsyncClient, teacher: Actor, course_id: str) -> dict:
