@@ -20,11 +20,17 @@ MIN_VERSION_WAITS = Histogram(
 )
 
 
+METHODS = frozenset({"GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"})
+
+
 class RequestMetrics:
     """Pure ASGI middleware (no per-request task or body buffering)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        # The labelled children, looked up once (``labels()`` takes a lock and builds a key every time).
+        self._latency: dict[tuple[str, str], Histogram] = {}
+        self._requests: dict[tuple[str, str, int], Counter] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -43,6 +49,14 @@ class RequestMetrics:
         try:
             await self.app(scope, receive, send_with_status)
         finally:
+            # A client may send any method: only the known ones become labels (the series stay bounded).
+            method = scope["method"] if scope["method"] in METHODS else "other"
             template = getattr(scope.get("route"), "path", "unmatched")
-            LATENCY.labels(scope["method"], template).observe(elapsed or time.perf_counter() - started)
-            REQUESTS.labels(scope["method"], template, str(status)).inc()
+            latency = self._latency.get((method, template))
+            if latency is None:
+                latency = self._latency[(method, template)] = LATENCY.labels(method, template)
+            latency.observe(elapsed or time.perf_counter() - started)
+            requests = self._requests.get((method, template, status))
+            if requests is None:
+                requests = self._requests[(method, template, status)] = REQUESTS.labels(method, template, str(status))
+            requests.inc()

@@ -14,6 +14,9 @@ LATENCY = Histogram(
 )
 
 
+METHODS = frozenset({"GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"})
+
+
 class RequestMetrics:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -33,7 +36,8 @@ class RequestMetrics:
         try:
             await self.app(scope, receive, send_with_status)
         finally:
-            route = scope.get("route")
-            template = getattr(route, "path", "unmatched")
-            LATENCY.labels(scope["method"], template).observe(time.perf_counter() - started)
-            REQUESTS.labels(scope["method"], template, str(status)).inc()
+            template = getattr(scope.get("route"), "path", "unmatched")
+            # A client may send any method: only the known ones become labels (the series stay bounded).
+            method = scope["method"] if scope["method"] in METHODS else "other"
+            LATENCY.labels(method, template).observe(time.perf_counter() - started)
+            REQUESTS.labels(method, template, str(status)).inc()

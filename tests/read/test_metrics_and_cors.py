@@ -48,6 +48,8 @@ async def test_requests_are_counted_per_route_template_never_per_id(course, read
         (f"/no-such-route/{missing}", 404),
     ):
         await reader.get(path)
+    for method in ("BREW", "X" * 200):  # whatever method a client invents, the labels stay few
+        await reader.request(method, "/catalog")
     after = await requests_total(reader)
 
     def grew(route: str, status: str) -> float:
@@ -59,6 +61,8 @@ async def test_requests_are_counted_per_route_template_never_per_id(course, read
     assert grew("/courses/{course_id}/curriculum", "200") == 1
     assert grew("/courses/{course_id}/reviews", "200") == 1
     assert grew("/catalog", "200") == 1
+    assert {method for method, _, _ in after} <= {"GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE", "other"}
+    assert after[("other", "/catalog", "405")] - before.get(("other", "/catalog", "405"), 0) == 2
 
     text = (await reader.get("/metrics")).text
     for raw in (course["id"], missing, "not-a-uuid", "no-such-route"):

@@ -32,9 +32,11 @@ async def test_ready_names_the_dependency_that_is_down(settings):
 async def test_metrics_label_route_templates_never_raw_ids(client):
     student = await sign_up(client, "student")
     await client.post(f"/courses/{uuid.uuid4()}/publish", headers=student.headers)
+    await client.request("BREW-A-COFFEE-POT", "/categories")  # an invented method is "other", not a label
 
     text = (await client.get("/metrics")).text
 
+    assert 'method="other",route="/categories"' in text and "BREW-A-COFFEE-POT" not in text
     assert 'route="/courses/{course_id}/publish"' in text
     assert 'route="/auth/login"' in text
     assert "edu_command_request_seconds_bucket" in text
