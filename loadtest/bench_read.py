@@ -200,6 +200,7 @@ def measure(platform: PrivatePlatform, args) -> tuple[list[Sweep], dict[str, int
         roots["benchmark (this process)"] = os.getpid()
         load = Load(host, int(port), generators, roots, args.warmup_seconds, args.step_seconds, args.connections,
                     args.drain_seconds, args.pause_seconds)  # fmt: skip
+        load.server = {API: api_root}
         if len(workers) > 1:  # uvicorn's workers share one socket: see loadtest.socket_owners
             load.balanced = partial(evenly_spread, workers, int(port))
             load.spread = partial(connections_per_process, workers, int(port))

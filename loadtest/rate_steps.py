@@ -26,6 +26,7 @@ ERROR_SHARE = 0.01
 LOAD_SHARE = 0.6
 REPEAT = "repeated"  # the label of a saturated step's second run
 GENERATOR_LATE_MS = 2.0  # a step whose sends were later than this at p99 measured the generator too
+QUIET_CORES, QUIET_WINDOW_S, QUIET_TIMEOUT_S = 0.1, 0.5, 60.0  # the server is idle again (see ``rest``)
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class StepResult:
     generator_requests: int = 0  # everything they sent in the step (warm-up too)
     label: str = ""  # "60%" for the latency step, REPEAT for a saturated step's second run
     spread: list[int] = field(default_factory=list)  # connections each server process held (several: uvicorn --workers)
+    rested_s: float = 0.0  # the wait after it, until the server was idle again
 
     @property
     def error_count(self) -> int:
@@ -137,7 +139,10 @@ class Load:
     seconds: float
     connections: int
     drain_s: float
-    pause_s: float  # between steps: the server finishes what a saturated step left queued
+    pause_s: float  # between steps, at least
+    # The server's process tree: after a step the run waits until it is idle, as it goes on serving what a
+    # saturated step left queued after the generator gave up on it (the next step would measure that too).
+    server: dict[str, int] = field(default_factory=dict)
     # Whether the connections are spread well over the server's processes (re-opened until they are)
     balanced: Callable[[int], bool] | None = None
     spread: Callable[[], list[int]] | None = None  # connections each server process holds
@@ -156,8 +161,22 @@ def run_step(load: Load, endpoint: str, rate: float, pool: Sequence[bytes], rng:
     cpu = cpu_usage.cores_used(before, cpu_usage.snapshot(load.roots), load.seconds)
     result = measure(endpoint, rate, load.generators.collect(), load.warmup_s, load.seconds, cpu)
     result.label, result.spread = label, spread
-    time.sleep(load.pause_s)
+    result.rested_s = rest(load)
     return result
+
+
+def rest(load: Load) -> float:
+    """Waits ``pause_s``, then until the server kept less than ``QUIET_CORES`` busy over ``QUIET_WINDOW_S``
+    (at most ``QUIET_TIMEOUT_S``); returns the seconds it waited."""
+    started = time.perf_counter()
+    time.sleep(load.pause_s)
+    while load.server and time.perf_counter() - started < QUIET_TIMEOUT_S:
+        before = cpu_usage.snapshot(load.server)
+        time.sleep(QUIET_WINDOW_S)
+        busy = cpu_usage.cores_used(before, cpu_usage.snapshot(load.server), QUIET_WINDOW_S)
+        if sum(cores for name, cores in busy.items() if name in load.server) < QUIET_CORES:
+            break
+    return time.perf_counter() - started
 
 
 def _sleep_until(moment: float) -> None:
@@ -226,4 +245,4 @@ def step_line(step: StepResult, p99_bound_ms: float) -> str:
     why = step.saturated(p99_bound_ms)
     return (f"{step.endpoint} {step.label or 'step'} {step.offered:,.0f}/s: achieved {step.achieved:,.0f}/s, "
             f"{latency}, errors {step.error_count}{late}, generator {step.generator_us_per_request:.0f} µs/request"
-            + (f" — saturated ({why})" if why else ""))  # fmt: skip
+            + (f" — saturated ({why})" if why else "") + f"; rested {step.rested_s:.1f} s after")  # fmt: skip

@@ -4,7 +4,17 @@ import math
 from dataclasses import dataclass, field
 
 from loadtest.projections_report import cpu_line, verdict
-from loadtest.rate_steps import ACHIEVED_SHARE, ERROR_SHARE, GENERATOR_LATE_MS, LOAD_SHARE, REPEAT, StepResult, Sweep
+from loadtest.rate_steps import (
+    ACHIEVED_SHARE,
+    ERROR_SHARE,
+    GENERATOR_LATE_MS,
+    LOAD_SHARE,
+    QUIET_CORES,
+    QUIET_WINDOW_S,
+    REPEAT,
+    StepResult,
+    Sweep,
+)
 from loadtest.read_mix import PATHS
 
 SECTION = "## Read API (`make bench-read`)"
@@ -59,7 +69,7 @@ def step_row(step: StepResult, p99_bound_ms: float) -> str:
         name, f"{step.offered:,.0f}", f"**{step.achieved:,.0f}**" if why else f"{step.achieved:,.0f}",
         *(ms(getattr(lat, q)) if lat else "—" for q in ("p50", "p90", "p99", "max")), errors, lateness,
         f"{cpu[API]:.2f} / {cpu[GENERATOR]:.2f} / {cpu[REDIS]:.2f} / {cpu['rest']:.2f}",
-        f"{step.generator_us_per_request:.0f}", " / ".join(map(str, step.spread)) or "—",
+        f"{step.generator_us_per_request:.0f}", " / ".join(map(str, step.spread)) or "—", f"{step.rested_s:.1f}",
     ]  # fmt: skip
     return "| " + " | ".join(cells) + " |"
 
@@ -68,8 +78,8 @@ def sweep_table(sweep: Sweep) -> list[str]:
     lines = [
         "| step (offered/s) | offered/s | achieved/s | p50 ms | p90 ms | p99 ms | max ms | errors "
         "| generator late p99 / max ms | cores: API / generator / Redis / rest | generator µs/request "
-        "| connections per API process |",
-        "|---|---:|---:|---:|---:|---:|---:|---|---:|---|---:|---|",
+        "| connections per API process | rest after, s |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---:|---|---:|---|---:|",
     ]
     lines += [step_row(step, sweep.p99_bound_ms) for step in sweep.steps]
     if sweep.at_load is not None:
@@ -165,7 +175,9 @@ def section(*, date: str, command: str, host: dict[str, str], facts: RunFacts, s
         f"(non-2xx or no answer) or p99 > {facts.p99_bound_ms:g} ms; stepping stops there. Throughput at "
         f"saturation = the highest achieved rate of any step; then a step at {LOAD_SHARE:.0%} of it. A saturated step "
         "is run once more (*again*) before the stepping stops, as a moment of other work on a shared machine can "
-        "saturate one.",
+        "saturate one. After every step the run waits until the API is idle (under "
+        f"{QUIET_CORES:g} cores for {QUIET_WINDOW_S:g} s): it goes on serving what a saturated step left queued "
+        "after the generator gave up on it, which the next step would otherwise measure too (*rest after* column).",
         "- Requests (`loadtest/read_mix.py`), each step drawing at random from its endpoint's pool: cards and "
         f"curricula of the published courses ({pool('card', 'curriculum')} ids); {pool('catalog')} catalog pages "
         "of a random category (20% all), level (50% any) and sort, 30% of them from a cursor at a random depth; "

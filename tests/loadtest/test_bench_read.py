@@ -6,7 +6,10 @@ written -- in which every request must be answered 200. No timing is asserted: i
 import asyncio
 import math
 import os
+import subprocess
+import sys
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +17,19 @@ from urllib.parse import parse_qs, urlsplit
 
 from loadtest import bench_read, report
 from loadtest.open_loop import GENERATOR_NICE, NO_ANSWER, Generators, Outcome, request_bytes
-from loadtest.rate_steps import LOAD_SHARE, REPEAT, Stat, StepResult, Sweep, measure, rates_up_to, sweep
+from loadtest.rate_steps import (
+    LOAD_SHARE,
+    QUIET_WINDOW_S,
+    REPEAT,
+    Load,
+    Stat,
+    StepResult,
+    Sweep,
+    measure,
+    rates_up_to,
+    rest,
+    sweep,
+)
 from loadtest.read_mix import ENDPOINTS, Title, search_paths
 from loadtest.read_report import SECTION, RunFacts, section
 from loadtest.socket_owners import connections_per_process
@@ -275,3 +290,18 @@ def test_a_small_run_answers_every_request_and_leaves_nothing_behind():
     assert result.leftovers == []
     assert SECTION in result.text and "### GET /search" in result.text
     assert report.REPORT.read_text() == before
+
+
+def test_after_a_step_the_run_rests_until_the_server_is_idle():
+    # A "server" still busy for 1.5 s with what a saturated step left queued, then idle.
+    busy = "import time\nend = time.perf_counter() + 1.5\nwhile time.perf_counter() < end: pass\ntime.sleep(30)"
+    server = subprocess.Popen([sys.executable, "-c", busy])
+    try:
+        load = Load("127.0.0.1", 1, None, {}, 0, 0, 1, 0, pause_s=0.1, server={"server": server.pid})
+        started = time.perf_counter()
+        rested = rest(load)
+        assert 1.4 <= rested <= time.perf_counter() - started < 1.5 + 4 * QUIET_WINDOW_S
+        assert rest(load) < 0.1 + 2 * QUIET_WINDOW_S  # idle now: one quiet window after the pause
+    finally:
+        server.kill()
+        server.wait()
