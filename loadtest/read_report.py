@@ -192,4 +192,6 @@ def section(*, date: str, command: str, host: dict[str, str], facts: RunFacts, s
     for sweep in sweeps:
         lines += ["", f"### {PATHS[sweep.endpoint]}", "", *sweep_table(sweep)]
     lines += ["", "CPU by process (cores busy on average over the measured window):", "", *cpu_lines(sweeps)]
+    lines += ["", "Where a read's time goes, and what was done about it: [ADR 0010](adr/0010-read-api.md) (the read "
+              "API), [ADR 0011](adr/0011-search-cost.md) (a search)."]  # fmt: skip
     return "\n".join(lines) + "\n"
