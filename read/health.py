@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from projectors.layout import CARDS
 from read.errors import error_response
 
 router = APIRouter(tags=["health"])
@@ -39,7 +40,7 @@ async def ready(request: Request) -> JSONResponse:
 
     async def redis_probe() -> None:
         await deps.model.ping()
-        await deps.model.version("cards")
+        await deps.model.version(CARDS)
 
     async def search_probe() -> None:
         if not await to_thread.run_sync(deps.engine.health, limiter=deps.search_slots):

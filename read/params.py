@@ -1,11 +1,12 @@
 """The parameters of every read as pydantic models, validated in one pass.
 
 FastAPI validates declared parameters one by one in Python on every request: for a card (a path id and
-``min_version``) that was a quarter of the read API's CPU under load (py-spy, docs/benchmarks.md), for a
-search (nine parameters) ~0.15-0.5 ms. A model validated by pydantic-core does the same checks in a few
-tens of microseconds. So the routes take the ``Request`` and call ``parse``, and declare the model's
-fields as OpenAPI parameters (``openapi_parameters``): the document, ``/docs`` and schemathesis still see
-every parameter with its constraints, and a bad value is the same 422 ``validation_failed`` as before.
+``min_version``) that was a quarter of the read API's CPU under load, for a search's eight parameters
+0.15 ms on a quiet machine (py-spy and a micro-benchmark: ADR 0010). A model validated by pydantic-core
+does the same checks in a few tens of microseconds. So the routes take the ``Request`` and call
+``parse``, and declare the model's fields as OpenAPI parameters (``openapi_parameters``): the document,
+``/docs`` and schemathesis still see every parameter with its constraints, and a bad value is the same
+422 ``validation_failed`` as before.
 """
 
 import uuid

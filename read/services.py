@@ -18,6 +18,7 @@ class Services:
         self.engine = engine
         self.search_slots = CapacityLimiter(settings.read_search_threads)  # searches run on threads
         self.max_age = public(settings.read_max_age_seconds)
+        self.search_max_age = f"public, max-age={settings.read_max_age_seconds}"  # answers with no ETag
 
 
 def services(request: Request) -> Services:

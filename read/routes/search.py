@@ -40,8 +40,7 @@ async def search(request: Request) -> Response:
     ]
     rest = _summary(result) | {"took_ms": round((time.perf_counter() - started) * 1000, 2)}
     body = b'{"hits":[' + b",".join(hits) + b"]," + orjson.dumps(rest)[1:]
-    max_age = deps.settings.read_max_age_seconds
-    return Response(body, media_type="application/json", headers={"Cache-Control": f"public, max-age={max_age}"})
+    return Response(body, media_type="application/json", headers={"Cache-Control": deps.search_max_age})
 
 
 def _query(params: SearchParams) -> SearchQuery:

@@ -103,6 +103,19 @@ def _guarded(items: Iterable) -> Iterable:
         yield item
 
 
+def _replace(writer: tantivy.IndexWriter, schema: tantivy.Schema, latest: dict[uuid.UUID, CourseDocument]) -> int:
+    """Queues ``latest`` (id -> document) to replace whatever the index holds under those ids: one delete
+    for them all (a term-set query on the ids, applied before the adds that follow it), then each document
+    converted and queued in turn, so tantivy's indexing threads work while Python converts the next one. A
+    document that cannot be converted raises InvalidDocument (the caller rolls the batch back)."""
+    if latest:
+        keys = [str(doc_id) for doc_id in latest]
+        writer.delete_documents_by_query(tantivy.Query.term_set_query(schema, S.ID, keys))
+        for doc in latest.values():
+            writer.add_document(S.to_tantivy(doc)[1])
+    return len(latest)
+
+
 class _LRU:
     """A small thread-safe LRU map."""
 
@@ -347,18 +360,7 @@ class TantivyEngine:
             return
         schema = self._open(name).schema
 
-        def apply(writer: tantivy.IndexWriter) -> int:
-            # One delete for the whole batch (a term-set query on the ids, applied before the adds that
-            # follow it), then each document converted and queued in turn, so tantivy's indexing threads
-            # work while Python converts the next one. A document that cannot be converted raises
-            # InvalidDocument and the whole batch is rolled back.
-            keys = [str(doc_id) for doc_id in latest]
-            writer.delete_documents_by_query(tantivy.Query.term_set_query(schema, S.ID, keys))
-            for doc in latest.values():
-                writer.add_document(S.to_tantivy(doc)[1])
-            return len(latest)
-
-        self._write(name, f"upsert of {len(latest)} documents", apply)
+        self._write(name, f"upsert of {len(latest)} documents", lambda writer: _replace(writer, schema, latest))
 
     def load(self, batches: Iterable[Iterable[CourseDocument]], version: IndexVersion) -> int:
         name = self._check(version)
@@ -374,12 +376,7 @@ class TantivyEngine:
                     latest = {doc.id: doc for doc in batch}
                 except (AttributeError, TypeError) as exc:
                     raise S.InvalidDocument(f"not a course document: {exc}") from exc
-                if latest:  # as upsert: a document met again replaces the one before
-                    keys = [str(doc_id) for doc_id in latest]
-                    writer.delete_documents_by_query(tantivy.Query.term_set_query(schema, S.ID, keys))
-                    for doc in latest.values():
-                        writer.add_document(S.to_tantivy(doc)[1])
-                    written += len(latest)
+                written += _replace(writer, schema, latest)  # as upsert: a later copy replaces the one before
             return written
 
         self._write(name, "bulk load", apply, LOAD_WRITER)
