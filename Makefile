@@ -50,7 +50,7 @@ bench-projections: $(INSTALLED)
 # 100,000 courses; written to docs/benchmarks.md (~10 min). Run it on a quiet machine. Quick look without
 # writing: .venv/bin/python -m loadtest.bench_read --courses 5000 --step-seconds 3
 bench-read: $(INSTALLED)
-	$(BIN)/python -m loadtest.bench_read --courses 100000 --write-docs $(ARGS)
+	$(BIN)/python -m loadtest.bench_read --courses 100000 --floor --write-docs $(ARGS)
 
 # Re-pin every dependency after editing pyproject.toml.
 lock: $(INSTALLED)

@@ -1,6 +1,6 @@
 """Read API throughput and latency: a fixed-schedule load per endpoint, stepped up to saturation.
 
-    .venv/bin/python -m loadtest.bench_read [--courses 100000] [--step-seconds 10] [--write-docs]
+    .venv/bin/python -m loadtest.bench_read [--courses 100000] [--step-seconds 10] [--floor] [--write-docs]
 
 1. Starts a private PostgreSQL and Redis (``loadtest.private_platform``), seeds ``--courses`` courses and
    rebuilds every projection (``bench_projections.seed_and_rebuild``), then waits for the load's write-back
@@ -10,6 +10,9 @@
 3. Per endpoint (card, curriculum, catalog page, search): open-loop steps at rising rates from
    ``--generators`` generator processes (``loadtest.open_loop``), until one saturates; then a step at 60% of
    the best achieved rate (``loadtest.rate_steps``), with the CPU of every process over each step.
+   ``--floor`` (``make bench-read`` passes it): then the same card requests, stepped the same way, to two
+   bare ASGI apps under the same uvicorn (``loadtest.floor_apps``), the least a card server can do on this
+   machine: the numbers the read API's are to be read against.
 4. Stops everything it started, checks with ``ps`` that nothing is left.
 5. Prints the section; ``--write-docs`` writes it into docs/benchmarks.md (``loadtest.read_report``).
 
@@ -40,6 +43,7 @@ from pathlib import Path
 import httpx
 
 from loadtest.bench_projections import PACKAGES, installed, seed_and_rebuild
+from loadtest.floor_apps import FLOORS
 from loadtest.lag_phase import say
 from loadtest.open_loop import Generators, request_bytes
 from loadtest.private_platform import PrivatePlatform
@@ -89,6 +93,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=64, help="keep-alive connections, all generators")
     parser.add_argument("--keep-logs", metavar="DIR", type=Path, help="copy the read API's log there at the end")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="then the card requests to the least a card server can be (loadtest/floor_apps.py)",
+    )
     parser.add_argument("--write-docs", action="store_true", help="write the section into docs/benchmarks.md")
     args = parser.parse_args(argv)
     args.endpoints = [e.strip() for e in args.endpoints.split(",") if e.strip()]
@@ -104,6 +113,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         if endpoint not in ENDPOINTS or not rates[endpoint] or min(rates[endpoint]) <= 0:
             parser.error(f"--rates {given}: an endpoint of {', '.join(ENDPOINTS)} and positive rates")
     args.step_rates = {endpoint: rates_up_to(rates[endpoint], args.max_rate) for endpoint in args.endpoints}
+    args.step_rates |= {floor: rates_up_to(rates["card"], args.max_rate) for floor in FLOORS}
     if args.courses < 10 or args.step_seconds <= 0 or args.warmup_seconds < 0:
         parser.error("--courses must be at least 10, --step-seconds positive, --warmup-seconds not negative")
     if min(args.api_processes, args.generators, args.connections) < 1 or args.connections < args.generators:
@@ -181,40 +191,66 @@ def measure(platform: PrivatePlatform, args) -> tuple[list[Sweep], dict[str, int
     with contextlib.closing(platform.redis()) as redis:
         model = ReadModel.load(redis, platform.settings.redis_key_prefix)
         pools = pools_of(model, args.endpoints, args.seed)
+        floor_pool = course_paths(model, "card") if args.floor else []
     say(f"starting the read API ({args.api_processes} process(es))")
     url = platform.start_read_api(args.api_processes)
-    api_root = platform.process_roots()["read-api"]
-    workers = wait_for_workers(api_root, args.api_processes) if args.api_processes > 1 else []
     looked = preflight(url, pools, random.Random(args.seed))
     for endpoint, text in looked.items():
         say(f"first look, {endpoint}: {text}")
-    host, port = url.removeprefix("http://").split(":")
-    encoded = {endpoint: [request_bytes(host, int(port), path) for path in paths] for endpoint, paths in pools.items()}
-    sweeps = []
     with Generators(args.generators) as generators:
-        # Named for read_report's grouping: the API, its workers, the generators, Redis (PostgreSQL: rest).
-        roots = {name: pid for name, pid in platform.process_roots().items() if name != "read-api"}
-        roots[API] = api_root
-        roots |= {f"{API} worker {n}": pid for n, pid in enumerate(workers, 1)}
-        roots |= {f"{GENERATOR} {n}": pid for n, pid in enumerate(generators.pids, 1)}
-        roots["benchmark (this process)"] = os.getpid()
-        load = Load(host, int(port), generators, roots, args.warmup_seconds, args.step_seconds, args.connections,
-                    args.drain_seconds, args.pause_seconds)  # fmt: skip
-        load.server = {API: api_root}
-        if len(workers) > 1:  # uvicorn's workers share one socket: see loadtest.socket_owners
-            load.balanced = partial(evenly_spread, workers, int(port))
-            load.spread = partial(connections_per_process, workers, int(port))
-        for endpoint in args.endpoints:
-            rates = args.step_rates[endpoint]
-            say(f"{endpoint}: steps at {', '.join(f'{r:g}' for r in rates)}/s until saturated")
-
-            def step(rate: float, label: str, endpoint: str = endpoint):
-                rng = random.Random(f"{args.seed}/{endpoint}/{rate}/{label}")
-                return run_step(load, endpoint, rate, encoded[endpoint], rng, label)
-
-            sweeps.append(sweep(endpoint, rates, step, args.p99_bound_ms, say))
+        sweeps = sweep_server(platform, args, generators, "read-api", url, pools)
+        if args.floor:
+            # The same requests as the cards, to the least a card server can be (loadtest.floor_apps).
+            env = {"EDU_FLOOR_BODY_BYTES": str(average_bytes(url, floor_pool, random.Random(args.seed)))}
+            for name, (factory, _) in FLOORS.items():
+                say(f"starting {name} ({factory}, {args.api_processes} process(es))")
+                floor_url = platform.start_asgi(name, factory, args.api_processes, floor_pool[0], env)
+                sweeps += sweep_server(platform, args, generators, name, floor_url, {name: floor_pool})
         nice = generators.nice
     return sweeps, {endpoint: len(paths) for endpoint, paths in pools.items()}, looked, nice
+
+
+def sweep_server(platform: PrivatePlatform, args, generators: Generators, service: str, url: str,
+                 pools: dict[str, list[str]]) -> list[Sweep]:  # fmt: skip
+    """Each pool's endpoint stepped up to saturation against ``service`` (a process tree of ``platform``)."""
+    api_root = platform.process_roots()[service]
+    workers = wait_for_workers(api_root, args.api_processes) if args.api_processes > 1 else []
+    host, port = url.removeprefix("http://").split(":")
+    encoded = {endpoint: [request_bytes(host, int(port), path) for path in paths] for endpoint, paths in pools.items()}
+    # Named for read_report's grouping: the server under test, its workers, the generators, Redis; the rest
+    # (PostgreSQL, a server idle meanwhile, this process) as "rest".
+    servers = {"read-api", *FLOORS}
+    roots = {(f"idle {name}" if name in servers else name): pid
+             for name, pid in platform.process_roots().items() if name != service}  # fmt: skip
+    label = API if service == "read-api" else service
+    roots[label] = api_root
+    roots |= {f"{label} worker {n}": pid for n, pid in enumerate(workers, 1)}
+    roots |= {f"{GENERATOR} {n}": pid for n, pid in enumerate(generators.pids, 1)}
+    roots["benchmark (this process)"] = os.getpid()
+    load = Load(host, int(port), generators, roots, args.warmup_seconds, args.step_seconds, args.connections,
+                args.drain_seconds, args.pause_seconds)  # fmt: skip
+    load.server = {label: api_root}
+    if len(workers) > 1:  # uvicorn's workers share one socket: see loadtest.socket_owners
+        load.balanced = partial(evenly_spread, workers, int(port))
+        load.spread = partial(connections_per_process, workers, int(port))
+    sweeps = []
+    for endpoint in pools:
+        rates = args.step_rates[endpoint]
+        say(f"{endpoint}: steps at {', '.join(f'{r:g}' for r in rates)}/s until saturated")
+
+        def step(rate: float, label: str, endpoint: str = endpoint):
+            rng = random.Random(f"{args.seed}/{endpoint}/{rate}/{label}")
+            return run_step(load, endpoint, rate, encoded[endpoint], rng, label)
+
+        sweeps.append(sweep(endpoint, rates, step, args.p99_bound_ms, say))
+    return sweeps
+
+
+def average_bytes(url: str, paths: list[str], rng: random.Random) -> int:
+    """The mean size of the answers to a sample of ``paths``."""
+    with httpx.Client(base_url=url, timeout=10) as client:
+        sizes = [len(client.get(path).content) for path in rng.sample(paths, min(PREFLIGHT, len(paths)))]
+    return round(sum(sizes) / len(sizes))
 
 
 def run(argv: list[str] | None = None) -> Result:

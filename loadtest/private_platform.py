@@ -155,13 +155,19 @@ class PrivatePlatform:
     def start_read_api(self, processes: int = 1) -> str:
         """The read API (uvicorn, ``processes`` worker processes sharing one socket, no access log) on a free
         port, in its own session; returns its URL once it answers ``/health/ready``."""
+        return self.start_asgi("read-api", "read.app:create_app", processes, "/health/ready")
+
+    def start_asgi(self, name: str, factory: str, processes: int, ready_path: str,
+                   env: dict[str, str] | None = None) -> str:  # fmt: skip
+        """An ASGI app from its factory (``module:function``) as the read API is run; returns its URL once
+        ``ready_path`` answers 200."""
         port = free_port()
         url = f"http://127.0.0.1:{port}"
-        argv = [sys.executable, "-m", "uvicorn", "read.app:create_app", "--factory", "--host", "127.0.0.1",
+        argv = [sys.executable, "-m", "uvicorn", factory, "--factory", "--host", "127.0.0.1",
                 "--port", str(port), "--no-access-log", "--log-level", "warning"]  # fmt: skip
         if processes > 1:
             argv += ["--workers", str(processes)]
-        self._start("read-api", argv, self._service_environment(), f"{url}/health/ready")
+        self._start(name, argv, self._service_environment() | (env or {}), f"{url}{ready_path}")
         self._wait_ready()
         return url
 

@@ -3,6 +3,7 @@
 import math
 from dataclasses import dataclass, field
 
+from loadtest.floor_apps import FLOORS
 from loadtest.projections_report import cpu_line, verdict
 from loadtest.rate_steps import (
     ACHIEVED_SHARE,
@@ -15,12 +16,14 @@ from loadtest.rate_steps import (
     StepResult,
     Sweep,
 )
-from loadtest.read_mix import PATHS
+from loadtest.read_mix import PATHS as ENDPOINT_PATHS
 
 SECTION = "## Read API (`make bench-read`)"
+PATHS = ENDPOINT_PATHS | {name: what for name, (_, what) in FLOORS.items()}
 # endpoint -> (throughput at saturation, requests/s; p99 at LOAD_SHARE of it, ms), on this 2-core machine
 TARGETS = {"card": (3000.0, 10.0), "search": (500.0, 30.0)}
 API = "read API"  # the process tree names bench_read gives cpu_usage
+SERVERS = (API, *FLOORS)  # the server under test: the read API or a floor app
 GENERATOR = "load generator"
 REDIS = "Redis"
 
@@ -46,7 +49,7 @@ def group_cpu(cpu: dict[str, float]) -> dict[str, float]:
     process, other work on the machine)."""
     grouped = {API: 0.0, GENERATOR: 0.0, REDIS: 0.0, "rest": 0.0}
     for name, cores in cpu.items():
-        role = next((r for r in (API, GENERATOR, REDIS) if name.startswith(r)), "rest")
+        role = API if name.startswith(SERVERS) else next((r for r in (GENERATOR, REDIS) if name.startswith(r)), "rest")
         grouped[role] += cores
     return grouped
 
@@ -129,6 +132,23 @@ def targets(sweeps: list[Sweep]) -> list[str]:
     return lines
 
 
+def floor_lines(sweeps: list[Sweep]) -> list[str]:
+    """What the least a card server can be did with the same requests (``loadtest.floor_apps``)."""
+    lines = []
+    for sweep in sweeps:
+        if sweep.endpoint not in FLOORS:
+            continue
+        load = sweep.at_load
+        p99 = f"{ms(load.latency.p99)} ms at {LOAD_SHARE:.0%} of it ({load.offered:,.0f} req/s)" if load else "—"
+        lines.append(f"- {PATHS[sweep.endpoint]} (`{FLOORS[sweep.endpoint][0]}`): {sweep.saturation:,.0f} req/s at "
+                     f"saturation, p99 {p99}.")  # fmt: skip
+    if lines:
+        lines = ["The floor: the card requests, the same load and uvicorn, to bare ASGI apps that do the least a "
+                 "card server can (no framework, validation, ETag, metrics; `--floor`). No change to the read API "
+                 "can take its numbers below these on this machine:", "", *lines]  # fmt: skip
+    return lines
+
+
 def cpu_lines(sweeps: list[Sweep]) -> list[str]:
     def busy(cpu: dict[str, float]) -> dict[str, float]:
         return {name: cores for name, cores in cpu.items() if cores >= 0.005}
@@ -189,6 +209,8 @@ def section(*, date: str, command: str, host: dict[str, str], facts: RunFacts, s
         lines.append("- First look at the answers: " + "; ".join(f"{k}: {v}" for k, v in facts.preflight.items()))
     lines += ["", "### Summary", "", *summary_table(sweeps), "", "Targets (on this 2-core machine):", ""]
     lines += targets(sweeps) or ["- (none of the endpoints with a target ran)"]
+    if floor := floor_lines(sweeps):
+        lines += ["", *floor]
     for sweep in sweeps:
         lines += ["", f"### {PATHS[sweep.endpoint]}", "", *sweep_table(sweep)]
     lines += ["", "CPU by process (cores busy on average over the measured window):", "", *cpu_lines(sweeps)]

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from urllib.parse import parse_qs, urlsplit
 
 from loadtest import bench_read, report
+from loadtest.floor_apps import FLOORS
 from loadtest.open_loop import GENERATOR_NICE, NO_ANSWER, Generators, Outcome, request_bytes
 from loadtest.rate_steps import (
     LOAD_SHARE,
@@ -255,6 +256,21 @@ def test_the_section_quotes_saturation_and_latency_at_sixty_percent_against_the_
     assert "(1,200 req/s): 12.00 ms — **not met**." in slow
 
 
+def test_the_floor_apps_are_quoted_beside_the_targets_with_their_own_cpu():
+    floor = step_of("floor-hget", 3000, 3000, 25.0, "60%")
+    floor.cpu = {"floor-hget worker 1": 0.6, "floor-hget worker 2": 0.5, "idle floor-hello": 0.25, "Redis": 0.1}
+    sweeps = [Sweep("floor-hget", [step_of("floor-hget", 6000, 5000, 900.0)], floor, 1000.0)]
+    facts = RunFacts(courses=10, published=10, rebuild_s=1.0, api_processes=2, generators=2, connections=64,
+                     warmup_s=2, seconds=10, p99_bound_ms=1000)  # fmt: skip
+    text = section(date="2026-01-01 00:00 UTC", command="`x`", host={}, facts=facts, sweeps=sweeps)
+    line = ("- floor: bare ASGI app, one redis-py HGET a card (`loadtest.floor_apps:card_get`): 5,000 req/s at "
+            "saturation, p99 25.00 ms at 60% of it (3,000 req/s).")  # fmt: skip
+    assert line in text and "No change to the read API can take its numbers below these" in text
+    # The floor's processes are the API column; an idle server beside it is "rest".
+    assert "| 60% | 3,000 | 3,000 | 1.00 | 2.00 | 25.00 | 25.00 | 0 | 0.50 / 1.00 | 1.10 / 0.00 / 0.10 / 0.25 |" in text
+    assert "The floor:" not in render(card_best=3500.0, card_p99=8.0)  # only when it ran
+
+
 def test_writing_the_section_replaces_only_it(tmp_path, monkeypatch):
     path = tmp_path / "benchmarks.md"
     path.write_text("# Benchmarks\n\n## Search\n\nsearch numbers\n\n## Projections (`make bench-projections`)\n\nx\n")
@@ -272,12 +288,13 @@ def test_writing_the_section_replaces_only_it(tmp_path, monkeypatch):
 def test_a_small_run_answers_every_request_and_leaves_nothing_behind():
     before = report.REPORT.read_text()
     argv = ["--courses", "40", "--step-seconds", "1", "--warmup-seconds", "0.5", "--pause-seconds", "0.1",
-            "--max-rate", "40", "--api-processes", "2", "--connections", "8"]  # fmt: skip
+            "--max-rate", "40", "--api-processes", "2", "--connections", "8", "--floor"]  # fmt: skip
     argv += [arg for endpoint in ENDPOINTS for arg in ("--rates", f"{endpoint}=20,40")]
 
     result = bench_read.run(argv)
 
-    assert [s.endpoint for s in result.sweeps] == list(ENDPOINTS)
+    # The floor apps after the endpoints, answering the card requests (one HGET each: 200, the card found).
+    assert [s.endpoint for s in result.sweeps] == [*ENDPOINTS, *FLOORS]
     for found in result.sweeps:
         steps = [*found.steps, found.at_load]
         assert {s.offered for s in found.steps} <= {20, 40}, found.endpoint  # a step may be repeated
