@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo up down test lint format lock clean-devstack bench-search bench-projections bench-read
+.PHONY: demo up down test lint format lock clean-devstack bench-search bench-projections bench-read loadtest loadtest-ui
 
 $(INSTALLED): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -51,6 +51,20 @@ bench-projections: $(INSTALLED)
 # writing: .venv/bin/python -m loadtest.bench_read --courses 5000 --step-seconds 3
 bench-read: $(INSTALLED)
 	$(BIN)/python -m loadtest.bench_read --courses 100000 --floor --write-docs $(ARGS)
+
+# Locust, headless, against the running stack (make up, with `edu seed --scale full` data): a summary table,
+# Locust's CSV and HTML report in loadtest/results/; exits 1 if any request failed (loadtest/locust_run.py).
+USERS ?= 100
+SPAWN ?= 20
+DURATION ?= 5m
+PROCESSES ?= 2
+loadtest: $(INSTALLED)
+	$(BIN)/python -m loadtest.locust_run --users $(USERS) --spawn-rate $(SPAWN) --run-time $(DURATION) \
+		--processes $(PROCESSES) $(ARGS)
+
+# The same users in Locust's web UI (http://127.0.0.1:8089); teachers need accounts: see docs/operations.md.
+loadtest-ui: $(INSTALLED)
+	$(BIN)/python -m loadtest.locust_run --ui --processes $(PROCESSES) $(ARGS)
 
 # Re-pin every dependency after editing pyproject.toml.
 lock: $(INSTALLED)

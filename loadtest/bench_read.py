@@ -42,6 +42,7 @@ from pathlib import Path
 
 import httpx
 
+from loadtest import cpu_usage
 from loadtest.bench_projections import PACKAGES, installed, seed_and_rebuild
 from loadtest.floor_apps import FLOORS
 from loadtest.lag_phase import say
@@ -127,22 +128,11 @@ def command_line(argv: list[str]) -> str:
     return f"`make bench-read` ({command})" if os.environ.get("MAKELEVEL") else command
 
 
-def children(pid: int) -> list[int]:
-    """The pids whose parent is ``pid`` (uvicorn's worker processes under its supervisor)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            with contextlib.suppress(OSError, IndexError, ValueError):
-                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                    found.append(int(entry.name))
-    return sorted(found)
-
-
 def wait_for_workers(pid: int, processes: int, timeout_s: float = 30.0) -> list[int]:
     """uvicorn answers /health/ready once one worker is up; the load starts when all of them are."""
     deadline = time.monotonic() + timeout_s
     while True:
-        workers = [p for p in children(pid) if "multiprocessing.resource_tracker" not in _command(p)]
+        workers = [p for p in cpu_usage.children(pid) if "multiprocessing.resource_tracker" not in _command(p)]
         if len(workers) >= processes or time.monotonic() > deadline:
             time.sleep(1.0)  # each worker runs its lifespan (Redis pool, search index) once it exists
             return workers

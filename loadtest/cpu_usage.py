@@ -22,6 +22,11 @@ def _processes() -> dict[int, tuple[int, float]]:
     return found
 
 
+def children(pid: int) -> list[int]:
+    """The pids whose parent is ``pid``."""
+    return sorted(child for child, (parent, _) in _processes().items() if parent == pid)
+
+
 def _machine_busy_s() -> float:
     values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
     idle = values[3] + (values[4] if len(values) > 4 else 0)  # idle + iowait
