@@ -132,17 +132,13 @@ def wait_for_workers(pid: int, processes: int, timeout_s: float = 30.0) -> list[
     """uvicorn answers /health/ready once one worker is up; the load starts when all of them are."""
     deadline = time.monotonic() + timeout_s
     while True:
-        workers = [p for p in cpu_usage.children(pid) if "multiprocessing.resource_tracker" not in _command(p)]
+        workers = [
+            p for p in cpu_usage.children(pid) if "multiprocessing.resource_tracker" not in cpu_usage.command_line(p)
+        ]
         if len(workers) >= processes or time.monotonic() > deadline:
             time.sleep(1.0)  # each worker runs its lifespan (Redis pool, search index) once it exists
             return workers
         time.sleep(0.1)
-
-
-def _command(pid: int) -> str:
-    with contextlib.suppress(OSError):
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-    return ""
 
 
 def preflight(url: str, pools: dict[str, list[str]], rng: random.Random) -> dict[str, str]:

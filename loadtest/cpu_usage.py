@@ -27,6 +27,13 @@ def children(pid: int) -> list[int]:
     return sorted(child for child, (parent, _) in _processes().items() if parent == pid)
 
 
+def command_line(pid: int) -> str:
+    """A process's command line, its arguments joined by spaces ('' once it has gone)."""
+    with contextlib.suppress(OSError):
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    return ""
+
+
 def _machine_busy_s() -> float:
     values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
     idle = values[3] + (values[4] if len(values) > 4 else 0)  # idle + iowait

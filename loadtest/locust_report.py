@@ -5,11 +5,13 @@ from dataclasses import dataclass
 
 from loadtest.lag_histogram import LagSnapshot
 
-GROUP_TITLES = {  # the groups of loadtest/locustfile.py's request names
-    "read": "read path (catalog, cards, curricula, reviews, search)",
-    "search": "of which search",
-    "write": "write path (command API)",
-    "read-your-writes": "read-your-writes (min_version after a teacher's change)",
+# The groups of loadtest/locustfile.py's request names ("read: GET /courses/{id}", ...); search is part of read.
+READ, SEARCH, WRITE, RYW = "read", "search", "write", "read-your-writes"
+GROUP_TITLES = {
+    READ: "read path (catalog, cards, curricula, reviews, search)",
+    SEARCH: "of which search",
+    WRITE: "write path (command API)",
+    RYW: "read-your-writes (min_version after a teacher's change)",
 }
 
 

@@ -24,9 +24,11 @@ import time
 from urllib.parse import urlencode
 
 from locust import FastHttpUser, between, events, task
+from locust.runners import MasterRunner, WorkerRunner
 from locust.stats import StatsEntry
 
 from loadtest.keystrokes import keystrokes
+from loadtest.locust_report import READ, RYW, SEARCH, WRITE
 
 READ_URL = os.environ.get("EDU_LOADTEST_READ_URL", "http://127.0.0.1:8002")
 COMMAND_URL = os.environ.get("EDU_LOADTEST_COMMAND_URL", "http://127.0.0.1:8001")
@@ -35,7 +37,6 @@ SEARCH_SORTS = ("rating", "popular", "newest")
 SAMPLE_PAGES = 40  # catalog pages read at start: the courses and titles users pick from
 KEYSTROKE_PAUSE_S = (0.15, 0.4)  # between bursts of keys: the debounce fires in each pause
 TOKEN_MARGIN_S = 60  # an access token this close to expiry is refreshed first
-READ, WRITE, RYW = "read", "write", "read-your-writes"
 
 
 class Catalog:
@@ -80,14 +81,14 @@ class Catalog:
 
 
 CATALOG = Catalog()
-GROUPS = {READ: f"{READ}: ", WRITE: f"{WRITE}: ", RYW: f"{RYW}: ", "search": f"{READ}: GET /search"}
+GROUPS = {READ: f"{READ}: ", WRITE: f"{WRITE}: ", RYW: f"{RYW}: ", SEARCH: f"{READ}: GET /search"}
 PERCENTILES = (0.5, 0.95, 0.99)
 
 
 @events.init.add_listener
 def _load_catalog(environment, **_) -> None:
     # Every worker process of --processes runs this; the master (which sends no requests) does not need it.
-    if environment.runner is None or type(environment.runner).__name__ != "MasterRunner":
+    if not isinstance(environment.runner, MasterRunner):
         CATALOG.load(environment.host or READ_URL, os.environ.get("EDU_LOADTEST_ACCOUNTS"))
 
 
@@ -96,7 +97,7 @@ def _write_groups(environment, **_) -> None:
     """Each group's figures over all its request names (Locust's own histograms, merged: exact
     percentiles, not averages of percentiles), for the summary of ``loadtest.locust_run``."""
     out = os.environ.get("EDU_LOADTEST_GROUPS")
-    if not out or type(environment.runner).__name__ == "WorkerRunner":
+    if not out or isinstance(environment.runner, WorkerRunner):
         return
     groups = {}
     for group, prefix in GROUPS.items():
@@ -111,6 +112,20 @@ def _write_groups(environment, **_) -> None:
         }  # fmt: skip
     with open(out, "w") as file:
         json.dump(groups, file, indent=2)
+
+
+def _checked(answer, expect: int = 200) -> dict | None:
+    """The answer's JSON, or None with the request marked failed (``catch_response=True``) when its status
+    is not ``expect``."""
+    if answer.status_code != expect:
+        answer.failure(f"{answer.status_code}: {(answer.text or '')[:200]}")
+        return None
+    return answer.json()
+
+
+def _read(client, path: str, name: str) -> dict | None:
+    with client.get(path, name=f"{READ}: {name}", catch_response=True) as answer:
+        return _checked(answer)
 
 
 class StudentBrowsing(FastHttpUser):
@@ -143,11 +158,7 @@ class StudentBrowsing(FastHttpUser):
             self._get_json(f"/courses/{course_id}/reviews", "GET /courses/{id}/reviews")
 
     def _get_json(self, path: str, name: str) -> dict | None:
-        with self.client.get(path, name=f"{READ}: {name}", catch_response=True) as answer:
-            if answer.status_code != 200:
-                answer.failure(f"{answer.status_code}: {(answer.text or '')[:200]}")
-                return None
-            return answer.json()
+        return _read(self.client, path, name)
 
 
 class Searcher(FastHttpUser):
@@ -176,11 +187,7 @@ class Searcher(FastHttpUser):
             self._search(query | {"page": 2}, "GET /search (page 2)")
 
     def _search(self, query: dict, name: str) -> dict | None:
-        with self.client.get(f"/search?{urlencode(query)}", name=f"{READ}: {name}", catch_response=True) as answer:
-            if answer.status_code != 200:
-                answer.failure(f"{answer.status_code}: {(answer.text or '')[:200]}")
-                return None
-            return answer.json()
+        return _read(self.client, f"/search?{urlencode(query)}", name)
 
 
 class Teacher(FastHttpUser):
@@ -258,17 +265,13 @@ class Teacher(FastHttpUser):
         template = "/courses/{id}" + ("/curriculum" if what == "curriculum" else "")
         name = f"{RYW}: GET {template}?min_version"
         with self.client.get(f"{path}?min_version={version}", name=name, catch_response=True) as answer:
-            if answer.status_code != 200:
-                answer.failure(f"{answer.status_code}: {(answer.text or '')[:200]}")
-            elif answer.json().get("version", 0) < version:
-                answer.failure(f"version {answer.json().get('version')} older than {version}")
+            found = _checked(answer)
+            if found is not None and found.get("version", 0) < version:
+                answer.failure(f"version {found.get('version')} older than {version}")
 
     def _command(self, method: str, path: str, name: str, body: dict | None = None, *, expect: int,
                  authorised: bool = True) -> dict | None:  # fmt: skip
         headers = {"Authorization": f"Bearer {self._fresh_token()}"} if authorised else {}
         with self.client.request(method, f"{COMMAND_URL}{path}", name=f"{WRITE}: {name}", json=body,
                                  headers=headers, catch_response=True) as answer:  # fmt: skip
-            if answer.status_code != expect:
-                answer.failure(f"{answer.status_code}: {(answer.text or '')[:200]}")
-                return None
-            return answer.json()
+            return _checked(answer, expect)

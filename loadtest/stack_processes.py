@@ -1,8 +1,9 @@
 """The processes of a running stack, by role, from their command lines: which part of the platform kept
 the cores busy during a load test."""
 
-import contextlib
 from pathlib import Path
+
+from loadtest.cpu_usage import command_line
 
 # role -> a piece of the command line that marks it (the first role that matches wins)
 ROLES = (
@@ -24,10 +25,8 @@ def platform_processes() -> dict[str, int]:
     """name -> pid of each process of the platform (``role pid``), found in /proc."""
     found = {}
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        with contextlib.suppress(OSError):
-            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        if entry.name.isdigit():
+            command = command_line(int(entry.name))
             role = role_of(command)
             if role is not None and "locust" not in command:
                 found[f"{role} {entry.name}"] = int(entry.name)
