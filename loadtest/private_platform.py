@@ -152,10 +152,10 @@ class PrivatePlatform:
             )
         self._wait_ready()
 
-    def start_read_api(self, processes: int = 1) -> str:
+    def start_read_api(self, processes: int = 1, env: dict[str, str] | None = None) -> str:
         """The read API (uvicorn, ``processes`` worker processes sharing one socket, no access log) on a free
         port, in its own session; returns its URL once it answers ``/health/ready``."""
-        return self.start_asgi("read-api", "read.app:create_app", processes, "/health/ready")
+        return self.start_asgi("read-api", "read.app:create_app", processes, "/health/ready", env)
 
     def start_asgi(self, name: str, factory: str, processes: int, ready_path: str,
                    env: dict[str, str] | None = None) -> str:  # fmt: skip

@@ -1,11 +1,13 @@
 """/health/live, /health/ready (which dependency failed) and /metrics of the read API."""
 
 import asyncio
+import os
 
 from anyio import to_thread
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
 
 from projectors.layout import CARDS
 from read.errors import error_response
@@ -54,7 +56,22 @@ async def ready(request: Request) -> JSONResponse:
     return error_response(503, "not_ready", f"Not ready: {failed} failed.", checks)
 
 
+def metrics_registry() -> CollectorRegistry:
+    """This process's metrics; or, when ``PROMETHEUS_MULTIPROC_DIR`` is set (``uvicorn --workers N``, whose
+    processes share one port, so a scrape reaches any one of them), every process's, summed from the files
+    prometheus-client keeps there. The directory must be empty when the processes start (``edu stack``
+    empties it)."""
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return REGISTRY
+    registry = CollectorRegistry()
+    MultiProcessCollector(registry)
+    return registry
+
+
+SCRAPED = metrics_registry()
+
+
 @router.get("/metrics", response_class=Response)
 async def metrics() -> Response:
     """Prometheus text format."""
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    return Response(generate_latest(SCRAPED), media_type=CONTENT_TYPE_LATEST)

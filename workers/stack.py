@@ -5,6 +5,7 @@ stack in the background for scripts (``make up``/``make down``).
 """
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -47,8 +48,18 @@ def datastores() -> tuple[PostgresServer, RedisServer]:
 
 def stack_environment() -> dict[str, str]:
     """EDU_* variables the stack sets for itself and its processes, unless already set: the embedded
-    search engine's data under the stack's directory, whatever the current directory is."""
-    return {"EDU_SEARCH_DIR": str(stack_dir() / "search")}
+    search engine's data under the stack's directory, whatever the current directory is, and the directory
+    where the read API's processes keep their metrics (compose/Procfile)."""
+    return {
+        "EDU_SEARCH_DIR": str(stack_dir() / "search"),
+        "EDU_READ_API_METRICS_DIR": str(stack_dir() / "read-api-metrics"),
+    }
+
+
+def empty_directory(path: Path) -> None:
+    """prometheus-client's multiprocess files of an earlier run would be summed with this run's."""
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
 
 
 def _pid_file() -> Path:
@@ -142,6 +153,7 @@ def run(on_ready: Callable[[], None]) -> int:
     manager = Manager(Printer(sys.stdout))
     try:
         start_datastores(lambda line: print(f"[stack] {line}", flush=True))
+        empty_directory(Path(os.environ["EDU_READ_API_METRICS_DIR"]))
         environment = {
             **os.environ,
             "PYTHONUNBUFFERED": "1",

@@ -1,11 +1,14 @@
 """make loadtest: the keystroke generator, the lag read off the workers' histograms, the summary, and one
 short headless Locust run end to end against a private platform (40 seeded courses; command API, relay, a
-worker and the read API) in which every request must succeed. No timing is asserted: it is a benchmark."""
+worker and the read API as the dev stack runs it: two processes on one port, their metrics summed) in which
+every request must succeed. No timing is asserted: it is a benchmark."""
 
 import math
 import random
 import re
 from argparse import Namespace
+
+import httpx
 
 from loadtest import locust_run
 from loadtest.bench_projections import seed_and_rebuild
@@ -85,7 +88,9 @@ def test_a_short_headless_run_succeeds_end_to_end(tmp_path, monkeypatch):
     with PrivatePlatform() as platform:
         seed_and_rebuild(platform, Namespace(courses=40, seed=1, profile=None))
         platform.start_services()
-        read_url = platform.start_read_api()
+        metrics_dir = tmp_path / "read-api-metrics"
+        metrics_dir.mkdir()
+        read_url = platform.start_read_api(2, {"PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)})
         worker = next(s for s in platform.services if s.name == "worker")
         for name, value in platform.environment().items():
             monkeypatch.setenv(name, value)  # the identity database the accounts come from
@@ -95,9 +100,25 @@ def test_a_short_headless_run_succeeds_end_to_end(tmp_path, monkeypatch):
                 "--metrics", worker.ready_url.replace("/health/ready", "/metrics")]  # fmt: skip
         code = locust_run.run(argv)
         text = (results / "summary.md").read_text()
+        before = categories_served(read_url)
+        for _ in range(CATEGORY_READS):
+            httpx.get(f"{read_url}/categories").raise_for_status()  # a new connection each: either process
+        after = categories_served(read_url)
     assert code == 0, text
     assert "read path" in text and "write path" in text and "read-your-writes" in text, text
     assert "| write: POST /auth/login |" in text and "| read: GET /search (keystroke) |" in text
     assert " 0 failed." in text and "projected changes" in text
     assert (results / "locust.html").exists() and (results / "locust_stats.csv").exists()
     assert re.search(r"CPU, cores busy [^\n]*[:,] locust (master )?\d\.\d\d", text), text  # the generator's own CPU
+    # Whichever process answers a scrape, /metrics counts the requests of both.
+    assert after - before == CATEGORY_READS
+    assert len({path.name.rsplit("_", 1)[-1] for path in metrics_dir.glob("histogram_*.db")}) == 2
+
+
+CATEGORY_READS = 30
+
+
+def categories_served(read_url: str) -> int:
+    text = httpx.get(f"{read_url}/metrics").raise_for_status().text
+    found = re.search(r'^edu_read_requests_total\{method="GET",route="/categories",status="200"\} (\S+)$', text, re.M)
+    return round(float(found.group(1))) if found else 0
