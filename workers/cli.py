@@ -24,6 +24,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(projections_app, name="projections")
 console = Console()
 
+WEB_UI = "http://127.0.0.1:8000"
 COMMAND_API = "http://127.0.0.1:8001"
 READ_API = "http://127.0.0.1:8002"
 
@@ -269,6 +270,7 @@ def _announce() -> None:
     from seed.demo_logins import DEMO_LOGINS
 
     console.print("\n[bold green]EduPlatform is ready[/bold green]")
+    console.print(f"  web UI       {WEB_UI}   (students' search, courses, lessons)")
     console.print(f"  command API  {COMMAND_API}   (docs: {COMMAND_API}/docs)")
     console.print(f"  read API     {READ_API}   (docs: {READ_API}/docs)")
     console.print("  workers, relay  :9101, :9103, :9102   (/metrics, /health/ready)")

@@ -28,6 +28,7 @@ REDIS_PORT = 56379
 # Each service of the Procfile and the URL that says it is ready (the worker's and the relay's are their
 # ops endpoints: EDU_WORKER_OPS_PORT and EDU_RELAY_OPS_PORT; compose/Procfile gives the second worker 9103).
 READY_URLS = {
+    "web": "http://127.0.0.1:8000/health/ready",
     "command-api": "http://127.0.0.1:8001/health/ready",
     "read-api": "http://127.0.0.1:8002/health/ready",
     "worker": "http://127.0.0.1:9101/health/ready",
