@@ -1,14 +1,14 @@
 """Signing in and out through the web server: it talks to ``/auth/*`` of the command API and keeps the
 tokens in HttpOnly cookies (``web.session``), answering the page only who the user is."""
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 
 from web.errors import error_response
-from web.proxy import client_ip, own_origin
-from web.security import same_origin_write
+from web.proxy import client_ip
+from web.security import own_pages_only
 
-router = APIRouter(prefix="/session", include_in_schema=False)
+router = APIRouter(prefix="/session", include_in_schema=False, dependencies=[Depends(own_pages_only)])
 
 
 async def _json_body(request: Request) -> dict | None:
@@ -68,9 +68,6 @@ async def _sign_in(request: Request, email: str, password: str) -> Response:
 
 @router.post("/login")
 async def login(request: Request) -> Response:
-    refused = same_origin_write(request.method, request.headers, own_origin(request))
-    if refused is not None:
-        return refused
     body = await _json_body(request)
     if body is None or not isinstance(body.get("email"), str) or not isinstance(body.get("password"), str):
         return error_response(422, "invalid_input", "Give an email and a password.")
@@ -80,9 +77,6 @@ async def login(request: Request) -> Response:
 @router.post("/register")
 async def register(request: Request) -> Response:
     """Creates the account (``POST /auth/register``), then signs in with it."""
-    refused = same_origin_write(request.method, request.headers, own_origin(request))
-    if refused is not None:
-        return refused
     body = await _json_body(request)
     if body is None:
         return error_response(422, "invalid_input", "The body must be a JSON object.")
@@ -95,9 +89,6 @@ async def register(request: Request) -> Response:
 
 @router.post("/logout")
 async def logout(request: Request) -> Response:
-    refused = same_origin_write(request.method, request.headers, own_origin(request))
-    if refused is not None:
-        return refused
     web = request.app.state.web
     access, refresh = web.tokens.of(request)
     if refresh is not None and access is None:  # logging out needs a live access token: renew it first

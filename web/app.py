@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from web import account, health, pages, proxy
 from web.errors import error_response
 from web.health import REQUESTS
-from web.security import SecurityHeaders
+from web.security import CrossSiteRequest, SecurityHeaders
 from web.session import Refresher, Tokens
 from web.settings import WebSettings, get_settings
 
@@ -60,6 +60,10 @@ def create_app(
     async def upstream_failed(request: Request, error: httpx.HTTPError):
         return error_response(502, "upstream_unavailable", "A service behind this page does not answer; try again.",
                               {"Retry-After": "2"})  # fmt: skip
+
+    @app.exception_handler(CrossSiteRequest)
+    async def cross_site(request: Request, error: CrossSiteRequest):
+        return error_response(403, "cross_site_request", "This request must come from the site's own pages.")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException):

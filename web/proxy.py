@@ -3,10 +3,10 @@ to the command API with the signed-in user's access token (``web.session``). One
 Content-Security-Policy can say ``connect-src 'self'`` and the tokens never reach a script."""
 
 import httpx
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 
 from web.errors import error_response
-from web.security import same_origin_write
+from web.security import own_pages_only
 
 router = APIRouter(include_in_schema=False)
 
@@ -32,10 +32,6 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def own_origin(request: Request) -> str:
-    return f"{request.url.scheme}://{request.headers.get('host', request.url.netloc)}"
-
-
 @router.get("/api/read/{path:path}")
 async def read(path: str, request: Request) -> Response:
     web = request.app.state.web
@@ -47,12 +43,9 @@ async def read(path: str, request: Request) -> Response:
     return _answer(upstream)
 
 
-@router.api_route("/api/command/{path:path}", methods=COMMAND_METHODS)
+@router.api_route("/api/command/{path:path}", methods=COMMAND_METHODS, dependencies=[Depends(own_pages_only)])
 async def command(path: str, request: Request) -> Response:
     web = request.app.state.web
-    refused = same_origin_write(request.method, request.headers, own_origin(request))
-    if refused is not None:
-        return refused
     access, refresh = web.tokens.of(request)
     body = await request.body()
     headers = {name: request.headers[name] for name in COMMAND_REQUEST_HEADERS if name in request.headers}

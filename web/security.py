@@ -5,10 +5,8 @@ style, no eval): an injected ``<script>`` or ``onclick=`` would not run even if 
 Frames only from the two video hosts a lesson may embed (``web/static/js/video.js``).
 """
 
-from starlette.datastructures import Headers
+from fastapi import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from web.errors import error_response
 
 VIDEO_FRAME_SOURCES = "https://www.youtube-nocookie.com https://player.vimeo.com"
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -58,11 +56,16 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def same_origin_write(method: str, headers: Headers, own_origin: str):
-    """None when a state-changing request may go on; else the 403 to answer."""
-    if method in SAFE_METHODS:
-        return None
-    origin = headers.get("origin")
-    if headers.get("x-requested-with") != REQUESTED_WITH or (origin is not None and origin != own_origin):
-        return error_response(403, "cross_site_request", "This request must come from the site's own pages.")
-    return None
+class CrossSiteRequest(Exception):
+    """Answered 403 ``cross_site_request`` (web.app)."""
+
+
+def own_pages_only(request: Request) -> None:
+    """A dependency of every route that passes a change on: state-changing requests must come from our
+    own pages (the header above, and our own ``Origin`` when the browser sends one)."""
+    if request.method in SAFE_METHODS:
+        return
+    own_origin = f"{request.url.scheme}://{request.headers.get('host', request.url.netloc)}"
+    origin = request.headers.get("origin")
+    if request.headers.get("x-requested-with") != REQUESTED_WITH or (origin is not None and origin != own_origin):
+        raise CrossSiteRequest
