@@ -45,33 +45,46 @@ class Service:
 
 
 class PrivatePlatform:
-    """``with PrivatePlatform() as platform:`` -- servers up on entry, everything stopped on exit."""
+    """``with PrivatePlatform() as platform:`` -- servers up on entry, everything stopped on exit.
 
-    def __init__(self, keep_logs: Path | None = None, name: str = "projections") -> None:
+    Given ``settings`` (databases and a Redis key prefix made elsewhere, e.g. by a test run on its own
+    servers), it starts no server and runs its services on those; ``env`` is added to every service's
+    environment."""
+
+    def __init__(self, keep_logs: Path | None = None, name: str = "projections",
+                 settings: WriteSettings | None = None, env: dict[str, str] | None = None) -> None:  # fmt: skip
         self.keep_logs = keep_logs  # the services' logs are copied there at the end
         self.directory = Path(tempfile.mkdtemp(prefix=f"edu-bench-{name}-"))
         self.directory.chmod(0o755)  # when we are root, PostgreSQL runs as postgres and must reach its directory
-        self.postgres = PostgresServer(self.directory / "postgres", free_port())
-        self.redis_server = RedisServer(self.directory / "redis", free_port())
         self.search_dir = self.directory / "search"
-        self.settings = WriteSettings(
-            env="development",
-            redis_url=self.redis_server.url(),
-            redis_key_prefix=f"edu-bench-{uuid.uuid4().hex[:8]}:",
-            **{f"{domain}_database_url": self.postgres.url(f"edu_{domain}") for domain in DOMAINS},
-        )
+        self.extra_env = env or {}
+        self.postgres: PostgresServer | None = None
+        self.redis_server: RedisServer | None = None
+        if settings is None:
+            self.postgres = PostgresServer(self.directory / "postgres", free_port())
+            self.redis_server = RedisServer(self.directory / "redis", free_port())
+            settings = WriteSettings(
+                env="development",
+                redis_url=self.redis_server.url(),
+                redis_key_prefix=f"edu-bench-{uuid.uuid4().hex[:8]}:",
+                **{f"{domain}_database_url": self.postgres.url(f"edu_{domain}") for domain in DOMAINS},
+            )
+        self.settings = settings
         self.services: list[Service] = []
         self.api_url = ""
         self.leftovers: list[str] = []
 
     def __enter__(self) -> "PrivatePlatform":
         try:
-            self.postgres.start()
-            self.redis_server.start()
+            for server in self._servers():
+                server.start()
         except BaseException:
             self.close()
             raise
         return self
+
+    def _servers(self) -> list[PostgresServer | RedisServer]:
+        return [server for server in (self.postgres, self.redis_server) if server is not None]
 
     def __exit__(self, *exc) -> None:
         self.close()
@@ -92,6 +105,7 @@ class PrivatePlatform:
         return Redis.from_url(self.settings.redis_url)
 
     def _admin_conninfo(self) -> str:
+        assert self.postgres is not None, "only a platform with its own servers"
         return f"host=127.0.0.1 port={self.postgres.port} user={PG_SUPERUSER} dbname=postgres"
 
     def server_versions(self) -> dict[str, str]:
@@ -118,16 +132,16 @@ class PrivatePlatform:
     def process_roots(self) -> dict[str, int]:
         """Name -> pid of each process tree of the platform: the services, PostgreSQL's postmaster, Redis."""
         roots = {service.name: service.process.pid for service in self.services}
-        with contextlib.suppress(OSError, ValueError, IndexError):
+        with contextlib.suppress(OSError, ValueError, IndexError, AttributeError):
             roots["PostgreSQL"] = int((self.postgres.data_dir / "postmaster.pid").read_text().split()[0])
-        with contextlib.suppress(OSError, ValueError):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
             roots["Redis"] = int(self.redis_server.pid_file.read_text().strip())
         return roots
 
     # -- services ---------------------------------------------------------------------------------------------
 
     def _service_environment(self) -> dict[str, str]:
-        base = {k: v for k, v in os.environ.items() if not k.startswith("EDU_")} | self.environment()
+        base = {k: v for k, v in os.environ.items() if not k.startswith("EDU_")} | self.environment() | self.extra_env
         return base | {"PYTHONUNBUFFERED": "1", "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"}
 
     def start_services(self, workers: int = 1) -> None:
@@ -156,6 +170,18 @@ class PrivatePlatform:
         """The read API (uvicorn, ``processes`` worker processes sharing one socket, no access log) on a free
         port, in its own session; returns its URL once it answers ``/health/ready``."""
         return self.start_asgi("read-api", "read.app:create_app", processes, "/health/ready", env)
+
+    def start_web(self, read_processes: int = 1) -> str:
+        """The read API, the operations API and the web server in front of them and of the command API
+        (``start_services`` first); returns the web server's URL once it answers ``/health/ready``."""
+        read_api = self.start_read_api(read_processes)
+        ops_api = self.start_asgi("ops-api", "workers.ops_api:create_app", 1, "/health/ready")
+        apis = {
+            "EDU_WEB_READ_API_URL": read_api,
+            "EDU_WEB_COMMAND_API_URL": self.api_url,
+            "EDU_WEB_OPS_API_URL": ops_api,
+        }
+        return self.start_asgi("web", "web.app:create_app", 1, "/health/ready", apis)
 
     def start_asgi(self, name: str, factory: str, processes: int, ready_path: str,
                    env: dict[str, str] | None = None) -> str:  # fmt: skip
@@ -222,7 +248,7 @@ class PrivatePlatform:
                     with contextlib.suppress(OSError):
                         shutil.copy(service.log, self.keep_logs / service.log.name)
         finally:
-            for server in (self.redis_server, self.postgres):
+            for server in reversed(self._servers()):
                 with contextlib.suppress(Exception):
                     server.stop()
             self.leftovers = self._leftovers()
@@ -231,7 +257,7 @@ class PrivatePlatform:
     def _leftovers(self) -> list[str]:
         """``ps`` lines of processes this platform started that still run (none, normally)."""
         sessions = {str(s.process.pid) for s in self.services}
-        marks = (str(self.directory), f"127.0.0.1:{self.redis_server.port}")
+        marks = (str(self.directory), *(f"127.0.0.1:{s.port}" for s in self._servers() if isinstance(s, RedisServer)))
         found = []
         listing = subprocess.run(["ps", "-eo", "pid=,sid=,stat=,args="], capture_output=True, text=True, check=False)
         for line in listing.stdout.splitlines():

@@ -141,6 +141,7 @@ class _Rebuild:
             self._register()
             self._scan()
             self._catch_up()
+            self.progress.start("switching to the new versions", None)
             old = self._switch()
         except BaseException:
             self._abandon()
@@ -282,6 +283,7 @@ class _Rebuild:
     def _drop_old(self, old: dict[str, str]) -> None:
         if not old:
             return
+        self.progress.start("grace period, then the old versions dropped", None)
         time.sleep(self.rt.projector_settings.old_version_grace_seconds)
         for name, version in old.items():
             if name == SEARCH:

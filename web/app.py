@@ -24,6 +24,7 @@ class Web:
     settings: WebSettings
     read: httpx.AsyncClient
     command: httpx.AsyncClient
+    ops: httpx.AsyncClient
     tokens: Tokens
     refresher: Refresher
 
@@ -32,6 +33,7 @@ def create_app(
     settings: WebSettings | None = None,
     read_transport: httpx.AsyncBaseTransport | None = None,
     command_transport: httpx.AsyncBaseTransport | None = None,
+    ops_transport: httpx.AsyncBaseTransport | None = None,
 ) -> FastAPI:
     """The transports are for tests that run the APIs in the same process."""
     settings = settings or get_settings()
@@ -45,8 +47,9 @@ def create_app(
                               limits=limits) as read,
             httpx.AsyncClient(base_url=settings.command_api_url, transport=command_transport, timeout=timeout,
                               limits=limits) as command,
+            httpx.AsyncClient(base_url=settings.ops_api_url, transport=ops_transport, timeout=timeout) as ops,
         ):  # fmt: skip
-            app.state.web = Web(settings, read, command, Tokens(settings), Refresher(command))
+            app.state.web = Web(settings, read, command, ops, Tokens(settings), Refresher(command))
             yield
 
     app = FastAPI(title="EduPlatform web", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)

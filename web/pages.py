@@ -20,6 +20,12 @@ PAGES = {
     "/register": ("register", "Create an account"),
     "/me/courses": ("my_courses", "My courses"),
     "/notifications": ("notifications", "Notifications"),
+    "/catalog": ("catalog", "Catalog"),
+    "/teach": ("teach", "Your courses"),
+    "/teach/courses/new": ("editor", "New course"),
+    "/teach/courses/{course_id}": ("editor", "Course editor"),
+    "/admin/teachers": ("admin_teachers", "Teachers"),
+    "/ops/projections": ("projections", "Projections"),
 }
 
 
@@ -28,7 +34,7 @@ def _page(script: str, title: str):
         return TEMPLATES.TemplateResponse(request, "page.html", {"script": script, "title": title},
                                           headers={"cache-control": "no-cache"})  # fmt: skip
 
-    page.__name__ = f"page_{script}"
+    page.__name__ = f"page_{script}_{title.lower().replace(' ', '_')}"
     return page
 
 

@@ -1,5 +1,6 @@
-"""The two APIs behind the web server's own origin: ``/api/read/...`` to the read API, ``/api/command/...``
-to the command API with the signed-in user's access token (``web.session``). One origin means the pages'
+"""The APIs behind the web server's own origin: ``/api/read/...`` to the read API, ``/api/command/...``
+to the command API and ``/api/ops/...`` to the operations API, these two with the signed-in user's access
+token (``web.session``). One origin means the pages'
 Content-Security-Policy can say ``connect-src 'self'`` and the tokens never reach a script."""
 
 import httpx
@@ -45,6 +46,17 @@ async def read(path: str, request: Request) -> Response:
 
 @router.api_route("/api/command/{path:path}", methods=COMMAND_METHODS, dependencies=[Depends(own_pages_only)])
 async def command(path: str, request: Request) -> Response:
+    return await _as_the_user(request.app.state.web.command, "command API", path, request)
+
+
+@router.api_route("/api/ops/{path:path}", methods=COMMAND_METHODS, dependencies=[Depends(own_pages_only)])
+async def operations(path: str, request: Request) -> Response:
+    """The operations API (the projections console's; it lets admins only)."""
+    return await _as_the_user(request.app.state.web.ops, "operations API", path, request)
+
+
+async def _as_the_user(upstream_api: httpx.AsyncClient, which: str, path: str, request: Request) -> Response:
+    """The request passed on with the signed-in user's access token, renewed when it has run out."""
     web = request.app.state.web
     access, refresh = web.tokens.of(request)
     body = await request.body()
@@ -57,8 +69,8 @@ async def command(path: str, request: Request) -> Response:
 
     async def send(token: str | None) -> httpx.Response:
         sent = dict(headers, authorization=f"Bearer {token}") if token else headers
-        return await web.command.request(request.method, f"/{path}", params=request.query_params,
-                                         content=body, headers=sent)  # fmt: skip
+        return await upstream_api.request(request.method, f"/{path}", params=request.query_params,
+                                          content=body, headers=sent)  # fmt: skip
 
     try:
         upstream = await send(access)
@@ -69,7 +81,7 @@ async def command(path: str, request: Request) -> Response:
             if renewed:
                 upstream = await send(renewed["access_token"])
     except httpx.HTTPError as error:
-        return _unavailable("command API", error)
+        return _unavailable(which, error)
     response = _answer(upstream)
     if renewed:
         web.tokens.keep(response, renewed)

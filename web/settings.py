@@ -1,4 +1,4 @@
-"""The web UI's settings: where the two APIs are and how its cookies are set (docs/configuration.md)."""
+"""The web UI's settings: where the APIs are and how its cookies are set (docs/configuration.md)."""
 
 from functools import lru_cache
 
@@ -11,6 +11,7 @@ class WebSettings(BaseSettings):
 
     read_api_url: str = "http://127.0.0.1:8002"
     command_api_url: str = "http://127.0.0.1:8001"
+    ops_api_url: str = "http://127.0.0.1:8003"
     # Behind HTTPS, cookies go out with Secure (and the __Host- prefix); the dev stack serves plain HTTP.
     secure_cookies: bool = False
     upstream_timeout_seconds: float = Field(10.0, gt=0)

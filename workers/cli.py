@@ -27,6 +27,7 @@ console = Console()
 WEB_UI = "http://127.0.0.1:8000"
 COMMAND_API = "http://127.0.0.1:8001"
 READ_API = "http://127.0.0.1:8002"
+OPS_API = "http://127.0.0.1:8003"
 
 
 class ScaleName(enum.StrEnum):
@@ -270,9 +271,11 @@ def _announce() -> None:
     from seed.demo_logins import DEMO_LOGINS
 
     console.print("\n[bold green]EduPlatform is ready[/bold green]")
-    console.print(f"  web UI       {WEB_UI}   (students' search, courses, lessons)")
+    console.print(f"  web UI       {WEB_UI}   (search, courses, lessons; {WEB_UI}/teach for teachers,")
+    console.print(f"               {WEB_UI}/admin/teachers and {WEB_UI}/ops/projections for admins)")
     console.print(f"  command API  {COMMAND_API}   (docs: {COMMAND_API}/docs)")
     console.print(f"  read API     {READ_API}   (docs: {READ_API}/docs)")
+    console.print(f"  ops API      {OPS_API}   (docs: {OPS_API}/docs; admins only)")
     console.print("  workers, relay  :9101, :9103, :9102   (/metrics, /health/ready)")
     for login in DEMO_LOGINS:
         console.print(f"  {login.role:<8} {login.email} / {login.password}")

@@ -143,9 +143,7 @@ def requeue_command(
     """Retry parked courses and failed jobs (after fixing what made them fail)."""
     import uuid
 
-    from rq.registry import FailedJobRegistry
-
-    from projectors.queues import all_queues
+    from projectors.requeue import requeue_failures
 
     try:
         ids = [uuid.UUID(i) for i in course_ids] if course_ids else None
@@ -154,14 +152,7 @@ def requeue_command(
         raise typer.Exit(2) from None
     rt = _runtime()
     try:
-        courses = rt.backlog.requeue(ids)
-        requeued_jobs = 0
-        if jobs:
-            for queue in all_queues(rt.settings, rt.redis):
-                registry = FailedJobRegistry(queue=queue)
-                for job_id in registry.get_job_ids():
-                    registry.requeue(job_id)
-                    requeued_jobs += 1
+        courses, requeued_jobs = requeue_failures(rt, ids, jobs=jobs)
     finally:
         rt.close()
     console.print(f"Requeued {courses:,} parked courses and {requeued_jobs:,} failed jobs.")

@@ -31,6 +31,7 @@ READY_URLS = {
     "web": "http://127.0.0.1:8000/health/ready",
     "command-api": "http://127.0.0.1:8001/health/ready",
     "read-api": "http://127.0.0.1:8002/health/ready",
+    "ops-api": "http://127.0.0.1:8003/health/ready",
     "worker": "http://127.0.0.1:9101/health/ready",
     "worker-2": "http://127.0.0.1:9103/health/ready",
     "relay": "http://127.0.0.1:9102/health/ready",

@@ -31,17 +31,13 @@ from search.settings import SearchSettings
 from tests.actors import sign_up, verified_teacher
 from tests.projectors.readmodel import card, delete_run_keys, listing, run_edu, snapshot
 from tests.write.catalog_helpers import add_lesson, add_module, create_course
-from tests.write.learning_helpers import enrolled_student, published_course
+from tests.write.learning_helpers import enrolled_student, publish_many, published_course
 from write.settings import get_settings
 
 
 async def ok(response, status: int = 200) -> dict:
     assert response.status_code == status, response.text
     return response.json() if response.content else {}
-
-
-async def publish_many(api, api_ctx, teacher, count: int, **fields) -> list[dict]:
-    return [(await published_course(api, api_ctx, teacher=teacher, **fields))[1] for _ in range(count)]
 
 
 def own_runtime(**projector_settings) -> Runtime:

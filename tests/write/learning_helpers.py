@@ -41,6 +41,13 @@ async def published_course(
     return teacher, response.json(), lesson_ids
 
 
+async def publish_many(
+    client: httpx.AsyncClient, ctx: CommandContext, teacher: Actor, count: int, **fields
+) -> list[dict]:
+    """``count`` published courses of ``teacher`` (the publish answers), as ``published_course`` makes them."""
+    return [(await published_course(client, ctx, teacher=teacher, **fields))[1] for _ in range(count)]
+
+
 async def unavailable_course_ids(client: httpx.AsyncClient, ctx: CommandContext, price: str) -> list:
     """An unknown id, a draft and an unpublished course of that price: none may be paid for or joined."""
     teacher, course, _ = await published_course(client, ctx, price=price)

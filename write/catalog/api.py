@@ -24,6 +24,8 @@ from write.catalog.schemas import (
     LessonOut,
     LessonPatch,
     LessonView,
+    MarkdownPreview,
+    MarkdownPreviewIn,
     ModuleIn,
     ModuleOut,
     ModulePatch,
@@ -132,6 +134,13 @@ async def update_lesson(lesson_id: uuid.UUID, body: LessonPatch, ctx: Context, t
 async def remove_lesson(lesson_id: uuid.UUID, ctx: Context, teacher: VerifiedTeacher) -> Response:
     """Remove a lesson; 409 ``last_lesson_of_published_course`` for a published course's last one."""
     return _no_content(await curriculum.remove_lesson(ctx, teacher.id, lesson_id))
+
+
+@router.post("/markdown/preview", response_model=MarkdownPreview, tags=["curriculum"])
+async def preview_markdown(body: MarkdownPreviewIn, teacher: VerifiedTeacher) -> MarkdownPreview:
+    """A lesson's content or a course's description as students will see it (sanitised HTML); saves nothing.
+    Not cached, unlike the lessons students open: a preview is asked for as the teacher types."""
+    return MarkdownPreview(html=await lessons.render_uncached(body.markdown))
 
 
 @router.get("/lessons/{lesson_id}", response_model=LessonView, tags=["learning"])

@@ -38,14 +38,17 @@ RENDER_INLINE_MAX_CHARS = 4_096
 _rendered: LRUCache[bytes, str] = LRUCache(maxsize=32 * 1024 * 1024, getsizeof=len)
 
 
+async def render_uncached(markdown: str) -> str:
+    if len(markdown) <= RENDER_INLINE_MAX_CHARS:
+        return markdown_to_safe_html(markdown)
+    return await asyncio.to_thread(markdown_to_safe_html, markdown)
+
+
 async def render(markdown: str) -> str:
     key = hashlib.blake2b(markdown.encode("utf-8", "surrogatepass"), digest_size=16).digest()
     html = _rendered.get(key)
     if html is None:
-        if len(markdown) <= RENDER_INLINE_MAX_CHARS:
-            html = markdown_to_safe_html(markdown)
-        else:
-            html = await asyncio.to_thread(markdown_to_safe_html, markdown)
+        html = await render_uncached(markdown)
         if len(html) <= _rendered.maxsize // 8:  # one huge lesson must not flush everything else
             _rendered[key] = html
     return html

@@ -117,6 +117,14 @@ class LessonIn(RequestBody):
     position: Position | None = Field(None, description="1-based; past the end (or absent) means last")
 
 
+class MarkdownPreviewIn(RequestBody):
+    markdown: LessonContent
+
+
+class MarkdownPreview(ResponseBody):
+    html: str = Field(description="sanitised HTML, exactly as a lesson's content is shown to students")
+
+
 class LessonPatch(PatchBody):
     nullable: ClassVar[frozenset[str]] = frozenset({"video_url"})
 

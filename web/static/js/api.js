@@ -35,10 +35,33 @@ export async function read(path, params = {}, options = {}) {
 
 const WRITE_HEADERS = { "content-type": "application/json", "x-requested-with": "edu-web" };
 
-export async function command(method, path, body) {
+async function asTheUser(api, method, path, body) {
   const options = { method, headers: method === "GET" ? {} : WRITE_HEADERS };
   if (body !== undefined) options.body = JSON.stringify(body);
-  return answer(await fetch(`/api/command${path}`, options));
+  return answer(await fetch(`/api/${api}${path}`, options));
+}
+
+// The command API as the signed-in user.
+export function command(method, path, body) {
+  return asTheUser("command", method, path, body);
+}
+
+// The operations API (the projections console's; admins only).
+export function ops(method, path, body) {
+  return asTheUser("ops", method, path, body);
+}
+
+// A course's card and curriculum once the projections have reached `version` (read-your-writes): the read
+// API waits a few seconds for it, then answers 503 projection_lagging with Retry-After; tried again then.
+export async function readAtLeast(path, version, attempts = 5) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await read(path, { min_version: version });
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.code !== "projection_lagging" || attempt >= attempts) throw error;
+      await new Promise((done) => setTimeout(done, 1000));
+    }
+  }
 }
 
 export async function sessionPost(path, body) {

@@ -7,6 +7,37 @@ import { drawNav } from "./nav.js";
 const courseId = location.pathname.split("/")[2];
 const actionBox = h("div", { class: "course-action", id: "course-action" });
 const reviewsList = h("ul", { class: "reviews", id: "reviews" });
+const reviewBox = h("div", { id: "review-box" });
+
+function reviewItem(review) {
+  return h("li", { class: "review" },
+    h("p", { class: "review-head" }, h("strong", {}, "★".repeat(review.rating) + "☆".repeat(5 - review.rating)), " ", review.author_name, " · ",
+      h("time", { datetime: review.created_at }, new Date(review.created_at).toLocaleDateString())),
+    h("p", { class: "review-text" }, review.text));
+}
+
+// Enrolled students review the course; the new review shows at once (the list itself is a projection).
+function reviewForm(user) {
+  const rating = h("select", { id: "review-rating", name: "rating" }, [5, 4, 3, 2, 1].map((n) => h("option", { value: n }, `${n} ★`)));
+  const text = h("textarea", { id: "review-text", name: "text", rows: 3, maxlength: 5000, required: true });
+  const form = h("form", { class: "review-form", "aria-labelledby": "review-title" },
+    h("h3", { id: "review-title" }, "Review this course"),
+    h("div", { class: "field" }, h("label", { for: "review-rating" }, "Rating"), rating),
+    h("div", { class: "field" }, h("label", { for: "review-text" }, "What did you think?"), text),
+    h("button", { type: "submit", class: "button" }, "Post review"));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      const posted = await command("POST", `/courses/${courseId}/reviews`, { rating: Number(rating.value), text: text.value });
+      reviewsList.querySelector(".no-reviews")?.remove();
+      reviewsList.prepend(reviewItem({ ...posted, author_name: user.name }));
+      replace(reviewBox, status("Thank you: your review is posted."));
+    } catch (error) {
+      replace(reviewBox, status(error.status === 409 ? "You have already reviewed this course." : error.message, error.status === 409 ? "info" : "error"));
+    }
+  });
+  return form;
+}
 
 function firstLesson(curriculum) {
   for (const module of curriculum.modules) if (module.lessons.length) return module.lessons[0];
@@ -31,6 +62,7 @@ async function drawAction(card, curriculum, user) {
       h("p", { class: "progress-line" }, `Your progress: ${mine.progress_percent}% (${mine.completed_lessons} of ${mine.total_lessons} lessons)`),
       h("progress", { max: 100, value: mine.progress_percent, "aria-label": "Course progress" }),
       start ? h("a", { class: "button", href: start }, mine.completed_lessons ? "Continue learning" : "Start learning") : null);
+    reviewBox.replaceChildren(reviewForm(user));
     return;
   }
   const button = h("button", { type: "button", class: "button" }, card.is_free ? "Enroll for free" : `Buy for ${price(card)}`);
@@ -68,13 +100,8 @@ const moreReviews = h("button", { type: "button", class: "link-button", hidden: 
 
 async function drawReviews() {
   const found = await read(`/courses/${courseId}/reviews`, { cursor: reviewsCursor });
-  if (!found.items.length && !reviewsCursor) reviewsList.append(h("li", {}, "No reviews yet."));
-  for (const review of found.items) {
-    reviewsList.append(h("li", { class: "review" },
-      h("p", { class: "review-head" }, h("strong", {}, "★".repeat(review.rating) + "☆".repeat(5 - review.rating)), " ", review.author_name, " · ",
-        h("time", { datetime: review.created_at }, new Date(review.created_at).toLocaleDateString())),
-      h("p", { class: "review-text" }, review.text)));
-  }
+  if (!found.items.length && !reviewsCursor) reviewsList.append(h("li", { class: "no-reviews" }, "No reviews yet."));
+  for (const review of found.items) reviewsList.append(reviewItem(review));
   reviewsCursor = found.next_cursor;
   moreReviews.hidden = !reviewsCursor;
 }
@@ -93,7 +120,7 @@ async function draw() {
   document.title = `${card.title} · EduPlatform`;
   replace(main(),
     h("article", { class: "course" },
-      h("p", { class: "crumbs" }, h("a", { href: `/?category=${encodeURIComponent(card.category.slug)}` }, card.category.name)),
+      h("p", { class: "crumbs" }, h("a", { href: `/catalog?category=${encodeURIComponent(card.category.slug)}` }, card.category.name)),
       h("h1", {}, card.title),
       h("p", { class: "course-summary" }, card.summary),
       h("p", { class: "hit-meta" },
@@ -102,7 +129,7 @@ async function draw() {
         h("strong", { class: "price" }, price(card))),
       actionBox,
       drawCurriculum(curriculum),
-      h("section", { class: "reviews-section", "aria-labelledby": "reviews-title" }, h("h2", { id: "reviews-title" }, "Recent reviews"), reviewsList, moreReviews)));
+      h("section", { class: "reviews-section", "aria-labelledby": "reviews-title" }, h("h2", { id: "reviews-title" }, "Recent reviews"), reviewBox, reviewsList, moreReviews)));
   await Promise.all([drawAction(card, curriculum, user), drawReviews()]);
 }
 

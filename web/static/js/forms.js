@@ -7,6 +7,16 @@ export function nextPath() {
   return next.startsWith("/") && !next.startsWith("//") ? next : "/";
 }
 
+// An API error for a person: its message, and for invalid input which field and why.
+export function explain(error) {
+  if (!Array.isArray(error.details)) return error.message;
+  const problems = error.details.map((detail) => {
+    const where = Array.isArray(detail.loc) ? detail.loc.filter((part) => part !== "body").join(".") : "";
+    return [where, detail.msg || detail.message].filter(Boolean).join(": ");
+  }).filter(Boolean);
+  return problems.length ? `${error.message} ${problems.join("; ")}` : error.message;
+}
+
 export function field(label, attributes) {
   const id = `field-${attributes.name}`;
   return h("div", { class: "field" }, h("label", { for: id }, label), h("input", { id, ...attributes }));
@@ -24,8 +34,7 @@ export function accountForm(title, fields, submitLabel, send, footer) {
       await send(new FormData(form));
       location.assign(nextPath());
     } catch (error) {
-      const details = Array.isArray(error.details) ? error.details.map((d) => d.msg || d.message).filter(Boolean).join(" ") : "";
-      message.append(status(details ? `${error.message} ${details}` : error.message, "error"));
+      message.append(status(explain(error), "error"));
       submit.disabled = false;
     }
   });

@@ -1,11 +1,13 @@
 // Instant search: results follow the keyboard (debounced), a newer answer is never overwritten by an older
 // one, and the whole state lives in the URL (back, forward and shared links give the same page).
 import { read } from "./api.js";
-import { h, highlighted, main, minutes, price, replace, stars, status } from "./dom.js";
+import { courseCard } from "./cards.js";
+import { h, main, replace, status } from "./dom.js";
 import { drawNav } from "./nav.js";
 
 const PER_PAGE = 12;
 const TYPING_DEBOUNCE_MS = 120;
+const TYPING_MAX_WAIT_MS = 300; // while keys keep coming, a search still goes out at least this often
 const LEVELS = ["beginner", "intermediate", "advanced"];
 const SORTS = [
   ["relevance", "Most relevant"],
@@ -17,8 +19,12 @@ const SORTS = [
 ];
 const RATINGS = [["", "Any rating"], ["4.5", "4.5 and up"], ["4", "4 and up"], ["3", "3 and up"]];
 
-// Keystroke-to-rendered timings, for the browser benchmark (loadtest/bench_web.py).
+// Keystroke-to-rendered timings for the browser benchmark (loadtest/bench_web.py): every keystroke counts
+// until results at least as new as it are on screen, so one whose own search was overtaken by a later key
+// is measured too (none is left out). Times are performance.now() milliseconds.
 window.__eduSearchTimings = [];
+const unshownKeys = []; // {number, at} of keystrokes whose results are not drawn yet
+let keystrokes = 0;
 
 function stateFromUrl() {
   const params = new URLSearchParams(location.search);
@@ -55,7 +61,7 @@ let state = stateFromUrl();
 let sent = 0; // the number of the newest request; an answer to an older one is dropped
 let inFlight = null;
 let typingTimer = null;
-let lastKeystroke = null; // {value, at}
+let typingSince = null; // when the keys not yet searched for began
 
 const input = h("input", {
   id: "search-input", type: "search", name: "q", autocomplete: "off", spellcheck: "false",
@@ -87,19 +93,21 @@ function syncControls() {
   clearAll.hidden = !refined(state);
 }
 
-function change(next, { push = true } = {}) {
+function change(next, { push = true, keystroke = 0 } = {}) {
   state = { ...state, ...next };
   const url = urlOf(state);
   if (url !== location.pathname + location.search) history[push ? "pushState" : "replaceState"]({}, "", url);
   syncControls();
-  search();
+  search(keystroke);
 }
 
-async function search() {
+// `keystroke`: the number of the last keystroke this search includes (0: not typed).
+async function search(keystroke = 0) {
   const number = ++sent;
   inFlight?.abort();
   inFlight = new AbortController();
   const asked = { ...state };
+  const sentAt = performance.now();
   const params = {
     q: asked.q, category: asked.category, level: asked.level, price: asked.price,
     min_rating: asked.min_rating, sort: asked.sort, page: asked.page, per_page: PER_PAGE,
@@ -107,8 +115,10 @@ async function search() {
   resultsList.setAttribute("aria-busy", "true");
   try {
     const found = await read("/search", params, { signal: inFlight.signal });
+    const answeredAt = performance.now();
     if (number !== sent) return; // a newer search was sent meanwhile: its answer is the one to show
     render(asked, found);
+    if (keystroke) timeKeystrokes(keystroke, { search: number, query: asked.q }, sentAt, answeredAt);
   } catch (error) {
     if (error.name === "AbortError" || number !== sent) return;
     replace(resultsList, h("li", {}, status(error.message, "error")));
@@ -145,19 +155,6 @@ function priceGroup(counts) {
     }));
 }
 
-function hit(card) {
-  const light = card.highlight || {};
-  return h("li", { class: "hit" },
-    h("article", {},
-      h("h2", { class: "hit-title" }, h("a", { href: `/courses/${card.id}` }, highlighted(light.title ?? card.title))),
-      h("p", { class: "hit-summary" }, highlighted(light.summary ?? card.summary)),
-      h("p", { class: "hit-meta" },
-        h("span", {}, card.teacher.name), h("span", {}, card.category.name), h("span", { class: "level" }, card.level),
-        h("span", {}, stars(card.rating_avg, card.review_count)),
-        h("span", {}, `${card.lesson_count} lessons · ${minutes(card.duration_minutes)}`),
-        h("strong", { class: "price" }, price(card)))));
-}
-
 function pages(found) {
   const reachable = Math.min(found.total, found.max_reachable_hits ?? found.total);
   const last = Math.max(1, Math.ceil(reachable / found.per_page));
@@ -182,33 +179,56 @@ function emptyState(asked) {
 
 function render(asked, found) {
   const count = found.total_exact ? found.total.toLocaleString() : `${found.total.toLocaleString()}+`;
-  replace(summaryLine, `${count} result${found.total === 1 ? "" : "s"} in ${found.took_ms} ms`);
-  replace(resultsList, found.hits.length ? found.hits.map(hit) : emptyState(asked));
+  const took = Number(found.took_ms).toFixed(found.took_ms < 10 ? 1 : 0);
+  replace(summaryLine, `${count} result${found.total === 1 ? "" : "s"} in ${took} ms`);
+  replace(resultsList, found.hits.length ? found.hits.map(courseCard) : emptyState(asked));
+  // New counts redraw the refinements: a keyboard user on one of them stays on it.
+  const focused = facetsBox.contains(document.activeElement) ? document.activeElement.id : null;
   replace(facetsBox,
     facetGroup("Category", "category", found.facets.category, asked.category, (slug) => categoryNames.get(slug) || slug),
     facetGroup("Level", "level", Object.fromEntries(LEVELS.filter((l) => l in (found.facets.level || {}) || asked.level.includes(l)).map((l) => [l, found.facets.level?.[l] ?? 0])), asked.level, (level) => level[0].toUpperCase() + level.slice(1)),
     priceGroup(found.facets.price));
+  if (focused) document.getElementById(focused)?.focus();
   replace(pager, pages(found));
-  if (lastKeystroke && lastKeystroke.value === asked.q) {
-    const typed = lastKeystroke;
-    lastKeystroke = null;
-    requestAnimationFrame(() => window.__eduSearchTimings.push({ query: typed.value, ms: performance.now() - typed.at }));
-  }
   main().dataset.renderedQuery = asked.q;
 }
 
-input.addEventListener("input", () => {
-  lastKeystroke = { value: input.value, at: performance.now() };
+function timeKeystrokes(upTo, shown, sentAt, answeredAt) {
+  requestAnimationFrame(() => {
+    const drawnAt = performance.now(); // the frame that shows the results
+    while (unshownKeys.length && unshownKeys[0].number <= upTo) {
+      const key = unshownKeys.shift();
+      window.__eduSearchTimings.push({ ...shown, ms: drawnAt - key.at, waited: sentAt - key.at, fetched: answeredAt - sentAt, drawn: drawnAt - answeredAt });
+    }
+  });
+}
+
+input.addEventListener("input", (event) => {
+  unshownKeys.push({ number: ++keystrokes, at: event.timeStamp });
   clearTimeout(typingTimer);
   const value = input.value;
-  typingTimer = setTimeout(() => change({ q: value, page: 1 }, { push: false }), TYPING_DEBOUNCE_MS);
+  const upTo = keystrokes;
+  const now = performance.now();
+  typingSince ??= now;
+  const delay = Math.max(0, Math.min(TYPING_DEBOUNCE_MS, typingSince + TYPING_MAX_WAIT_MS - now));
+  typingTimer = setTimeout(() => {
+    typingSince = null;
+    change({ q: value, page: 1 }, { push: false, keystroke: upTo });
+  }, delay);
 });
+// Clearing the box wins over a search still waiting for the typing to pause.
+function stopTyping() {
+  clearTimeout(typingTimer);
+  typingSince = null;
+}
+
 input.addEventListener("keydown", (event) => {
-  if (event.key === "Escape" && input.value) { input.value = ""; change({ q: "", page: 1 }); }
+  if (event.key === "Escape" && input.value) { stopTyping(); input.value = ""; change({ q: "", page: 1 }); }
 });
 sortSelect.addEventListener("change", () => change({ sort: sortSelect.value, page: 1 }));
 ratingSelect.addEventListener("change", () => change({ min_rating: ratingSelect.value, page: 1 }));
 clearAll.addEventListener("click", () => {
+  stopTyping();
   input.value = "";
   change({ q: "", category: [], level: [], price: "", min_rating: "", sort: "relevance", page: 1 });
   input.focus();
