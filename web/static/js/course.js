@@ -1,6 +1,6 @@
 // The course page: its card, curriculum and reviews from the read API, and the action that fits the
 // visitor (log in, enroll for free, pay then enroll, continue learning).
-import { ApiError, command, currentUser, read } from "./api.js";
+import { ApiError, command, read } from "./api.js";
 import { h, main, minutes, price, replace, stars, status } from "./dom.js";
 import { drawNav } from "./nav.js";
 
