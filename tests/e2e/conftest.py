@@ -3,7 +3,8 @@ the projections rebuilt, and every service of compose/Procfile as a process of i
 API, operations API, relay, worker, web server -- on free ports; and Debian's Chromium driven by Playwright.
 
 Each test gets a fresh browser context (its own cookies) whose page must raise no script error and log no
-console error: a Content-Security-Policy violation is logged as one, so the pages are held to their policy.
+console error (but the failed loads Chromium logs for 4xx answers the pages expect and explain): a
+Content-Security-Policy violation is logged as one, so the pages are held to their policy.
 """
 
 import os
