@@ -9,6 +9,7 @@ Who may call is decided as on the command API (``write.identity.auth``): the tok
 from identity's table, must be an admin.
 """
 
+import threading
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -59,8 +60,16 @@ class RequeueIn(BaseModel):
     jobs: bool = True
 
 
-def _runtime(request: Request) -> Runtime:
-    return request.app.state.runtime
+async def _on_runtime(request: Request, work, *args, **kwargs):
+    """``work(runtime, ...)`` on a worker thread, one at a time: the runtime's source connections are not
+    for two threads at once (``projectors.source``), and a few admins' consoles need no more."""
+    state = request.app.state
+
+    def locked():
+        with state.runtime_lock:
+            return work(state.runtime, *args, **kwargs)
+
+    return await run_in_threadpool(locked)
 
 
 def _runner(request: Request) -> OperationRunner:
@@ -78,10 +87,10 @@ def _started(runner: OperationRunner, start) -> dict[str, Any]:
 @router.get("")
 async def projections_status(request: Request, admin: CurrentAdmin) -> dict[str, Any]:
     """Per projection: active and building versions, documents, recent lag; queues, backlogs, parked courses."""
-    report = await run_in_threadpool(projection_status, _runtime(request))
+    report = await _on_runtime(request, projection_status)
     found = asdict(report)
     found["read_model_missing"] = report.read_model_missing
-    found["lag_window_seconds"] = _runtime(request).projector_settings.lag_window_seconds
+    found["lag_window_seconds"] = request.app.state.runtime.projector_settings.lag_window_seconds
     found["parked"] = [{"course_id": course_id, **parked} for course_id, parked in report.parked.items()]
     return found
 
@@ -103,7 +112,7 @@ async def start_verify(body: VerifyIn, request: Request, admin: CurrentAdmin) ->
 @router.post("/requeue")
 async def requeue(body: RequeueIn, request: Request, admin: CurrentAdmin) -> dict[str, int]:
     """Retry parked courses and failed jobs (after fixing what made them fail)."""
-    courses, jobs = await run_in_threadpool(requeue_failures, _runtime(request), body.course_ids, jobs=body.jobs)
+    courses, jobs = await _on_runtime(request, requeue_failures, body.course_ids, jobs=body.jobs)
     return {"courses": courses, "jobs": jobs}
 
 
@@ -134,7 +143,7 @@ def create_app(settings: WriteSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.context = CommandContext.build(settings)  # for the admin check, as on the command API
-        app.state.runtime = runtime()
+        app.state.runtime, app.state.runtime_lock = runtime(), threading.Lock()
         log = OperationLog(app.state.runtime.redis, settings.redis_key_prefix)
         app.state.runner = OperationRunner(log, runtime)
         try:

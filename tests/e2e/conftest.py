@@ -59,6 +59,7 @@ def stack(fresh_databases) -> Iterator[Stack]:
         platform.start_services(workers=1)
         web = platform.start_web()
         yield Stack(web, platform)
+    assert platform.leftovers == [], platform.leftovers  # every process it started has stopped
 
 
 @pytest.fixture(scope="package")
