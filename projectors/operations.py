@@ -149,11 +149,6 @@ class RecordedProgress:
             self.log.save(self.operation)
 
 
-def rebuild_result(rt: Runtime, names: list[str] | None, progress: RecordedProgress) -> dict[str, Any]:
-    report = rebuild(rt, names, progress)
-    return asdict(report)
-
-
 def verify_result(rt: Runtime, repair: bool, progress: RecordedProgress) -> dict[str, Any]:
     report = verify(rt, repair=repair, progress=progress)
     return {
@@ -182,7 +177,7 @@ class OperationRunner:
         if self.log.redis.exists(BacklogKeys(self.log.prefix).rebuilding):  # one started elsewhere (the CLI)
             raise OperationRunning("A rebuild is already running (started with edu projections rebuild?).")
         return self._start(REBUILD, {"projections": names}, started_by,
-                           lambda rt, progress: rebuild_result(rt, names, progress))  # fmt: skip
+                           lambda rt, progress: asdict(rebuild(rt, names, progress)))  # fmt: skip
 
     def start_verify(self, repair: bool, started_by: str) -> Operation:
         return self._start(VERIFY, {"repair": repair}, started_by,
@@ -197,7 +192,7 @@ class OperationRunner:
             self.log.create(operation)
         thread = threading.Thread(target=self._run, args=(operation, work), name=f"{kind}-{operation.id[:8]}",
                                   daemon=True)  # fmt: skip
-        self.threads.append(thread)
+        self.threads = [*(t for t in self.threads if t.is_alive()), thread]
         thread.start()
         return operation
 

@@ -1,6 +1,6 @@
 // Admins: teachers waiting for verification (and those verified), oldest first, with a Verify button.
 import { command } from "./api.js";
-import { h, main, replace, status } from "./dom.js";
+import { dataTable, h, main, replace, status } from "./dom.js";
 import { explain } from "./forms.js";
 import { drawNav } from "./nav.js";
 
@@ -47,8 +47,7 @@ async function draw() {
     h("a", { href: `/admin/teachers?status=${value}`, "aria-current": value === shown ? "page" : false }, label)));
   more.addEventListener("click", () => load().catch((error) => replace(message, status(explain(error), "error"))));
   replace(main(), h("h1", {}, "Teachers"), tabs, message,
-    h("div", { class: "table-wrap" }, h("table", { class: "data-table", id: "teachers" },
-      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Name"), h("th", { scope: "col" }, "Email"), h("th", { scope: "col" }, "Status"))), rows)), more);
+    dataTable("teachers", ["Name", "Email", "Status"], rows), more);
   await load();
 }
 

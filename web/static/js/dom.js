@@ -66,6 +66,12 @@ export function status(message, kind = "info") {
   return h("p", { class: `notice notice-${kind}`, role: kind === "error" ? "alert" : "status" }, message);
 }
 
+// A table of records: `body` is its <tbody> (a page that adds rows later keeps hold of it).
+export function dataTable(id, headings, body) {
+  return h("div", { class: "table-wrap" }, h("table", { class: "data-table", id },
+    h("thead", {}, h("tr", {}, headings.map((label) => h("th", { scope: "col" }, label)))), body));
+}
+
 export function main() {
   return document.getElementById("main");
 }

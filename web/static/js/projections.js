@@ -2,7 +2,7 @@
 // failures, refreshed every few seconds; rebuilds and verifications started here and followed to the end.
 // Admins only (the operations API checks it; this page only says so).
 import { ops } from "./api.js";
-import { h, main, replace, status } from "./dom.js";
+import { dataTable, h, main, replace, status } from "./dom.js";
 import { explain } from "./forms.js";
 import { drawNav } from "./nav.js";
 
@@ -20,9 +20,7 @@ const ms = (value) => (value === null || value === undefined ? "—" : `${Math.r
 const number = (value) => (value === null || value === undefined ? "?" : value.toLocaleString());
 
 function table(id, headings, rows) {
-  return h("div", { class: "table-wrap" }, h("table", { class: "data-table", id },
-    h("thead", {}, h("tr", {}, headings.map((label) => h("th", { scope: "col" }, label)))),
-    h("tbody", {}, rows)));
+  return dataTable(id, headings, h("tbody", {}, rows));
 }
 
 function drawStatus(report) {

@@ -2,7 +2,7 @@
 // one with its students and rating from its card -- read at the version the teacher last wrote, so a
 // change made a moment ago is never shown stale.
 import { command, readAtLeast } from "./api.js";
-import { h, main, price, replace, status } from "./dom.js";
+import { dataTable, h, main, price, replace, status } from "./dom.js";
 import { drawNav } from "./nav.js";
 import { authoringBlocked } from "./teaching.js";
 
@@ -20,7 +20,7 @@ function row(course, card) {
     h("td", {}, h("span", { class: `badge badge-${course.status}` }, course.status)),
     ...statsOf(course, card),
     h("td", { class: "number" }, `${course.module_count} / ${course.lesson_count}`),
-    h("td", {}, course.price === "0.00" ? "Free" : price({ is_free: false, price: course.price, currency: course.currency })),
+    h("td", {}, price({ is_free: Number(course.price) === 0, price: course.price, currency: course.currency })),
     h("td", {}, h("time", { datetime: course.updated_at }, new Date(course.updated_at).toLocaleDateString())),
     h("td", {}, published ? h("a", { href: `/courses/${course.id}` }, "Public page") : ""));
 }
@@ -47,9 +47,8 @@ async function draw() {
     return replace(main(), h("h1", {}, "Your courses"), h("p", {}, "You have no course yet."), create);
   }
   replace(main(), h("div", { class: "page-head" }, h("h1", {}, "Your courses"), create), totals(items, cards),
-    h("div", { class: "table-wrap" }, h("table", { class: "data-table", id: "my-courses" },
-      h("thead", {}, h("tr", {}, ["Course", "Status", "Students", "Rating", "Modules / lessons", "Price", "Updated", ""].map((label) => h("th", { scope: "col" }, label)))),
-      h("tbody", {}, items.map((course, index) => row(course, cards[index]))))));
+    dataTable("my-courses", ["Course", "Status", "Students", "Rating", "Modules / lessons", "Price", "Updated", ""],
+      h("tbody", {}, items.map((course, index) => row(course, cards[index])))));
 }
 
 draw().catch((error) => replace(main(), h("h1", {}, "Your courses"), status(error.message, "error")));
